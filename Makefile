@@ -1,0 +1,107 @@
+# sila: build, test, benchmark and install.
+#
+# The programs land in bin/, objects in bin/.obj/. `make check` builds and runs
+# every test, then builds a second tree under bin/asan/ with AddressSanitizer and
+# UndefinedBehaviorSanitizer and runs the tests again there. Flags for libraries
+# come from pkg-config; CFLAGS, LDFLAGS, PREFIX and DESTDIR are respected.
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share/sila
+MANDIR     ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+O          ?= bin
+
+PKGS := libarchive libmagic poppler-glib libhs jansson libxml-2.0 libcrypto
+
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wwrite-strings -Wundef -Wvla \
+	-Wcast-qual -Wnull-dereference -Wdouble-promotion \
+	-Werror=implicit-function-declaration
+# Library headers are included as system headers so that their own warnings
+# (glib under -Wpedantic) do not drown ours.
+PKG_CFLAGS := $(patsubst -I%,-isystem %,$(shell $(PKG_CONFIG) --cflags $(PKGS)))
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS))
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
+
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-DSILA_VERSION='"$(VERSION)"' -DSILA_DATADIR='"$(DATADIR)"' \
+	-Icore $(WARN) $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS := $(LDFLAGS)
+
+CORE_SRC  := $(sort $(wildcard core/*.c))
+CORE_OBJ  := $(CORE_SRC:core/%.c=$(O)/.obj/core/%.o)
+PROGS     := $(sort $(patsubst filters/%.c,%,$(wildcard filters/sila*.c)))
+PROG_BINS := $(PROGS:%=$(O)/%)
+TEST_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BINS := $(TEST_SRC:tests/unit/%.c=$(O)/tests/%)
+LIB       := $(O)/.obj/libsila.a
+
+.PHONY: all deps demo check test unit e2e asan eval bench fuzz install uninstall clean
+all: $(PROG_BINS)
+
+$(O)/.obj/core/%.o: core/%.c core/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/.obj/filters/%.o: filters/%.c core/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(CORE_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/%: $(O)/.obj/filters/%.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+$(O)/tests/%: tests/unit/%.c $(LIB) tests/unit/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# The README's two commands install what is missing first, then build in a
+# fresh make so that pkg-config sees the libraries just installed.
+deps:
+	@scripts/deps
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo $(O)
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory asan
+
+test: unit e2e
+
+unit: $(TEST_BINS)
+	@tests/run-unit $(O) $(TEST_BINS)
+
+e2e: all
+	@tests/run-e2e $(O)
+
+asan:
+	@$(MAKE) --no-print-directory O=bin/asan \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+		LDFLAGS="-fsanitize=address,undefined" test
+
+eval: all
+	@tests/run-eval $(O)
+
+bench: all
+	@scripts/bench $(O)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/patterns
+	install -m 755 $(PROG_BINS) $(DESTDIR)$(BINDIR)
+	cp -R patterns/. $(DESTDIR)$(DATADIR)/patterns
+
+uninstall:
+	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf bin

@@ -1,0 +1,154 @@
+/*
+ * extract.c - type detection with libmagic and dispatch to the extractors.
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <magic.h>
+
+#include "extract.h"
+#include "formats.h"
+#include "names.h"
+
+#define DOCX_TYPE "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+struct sila_extractor {
+	magic_t magic;
+	struct sila_limits lim;
+	char type[256];
+};
+
+struct sila_extractor *sila_extractor_new(const struct sila_limits *lim,
+					  char *err, size_t errlen)
+{
+	struct sila_extractor *x = calloc(1, sizeof(*x));
+
+	if (!x) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	x->lim = *lim;
+	x->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS |
+			      MAGIC_NO_CHECK_ELF | MAGIC_ERROR);
+	if (!x->magic || magic_load(x->magic, NULL) != 0) {
+		snprintf(err, errlen, "cannot load the libmagic database: %s",
+			 x->magic ? magic_error(x->magic) : "out of memory");
+		sila_extractor_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+void sila_extractor_free(struct sila_extractor *x)
+{
+	if (!x)
+		return;
+	if (x->magic)
+		magic_close(x->magic);
+	free(x);
+}
+
+/* Whether a MIME type is text that needs no parser of its own. */
+static int is_plain(const char *type)
+{
+	return strncmp(type, "text/", 5) == 0 || strcmp(type, "application/json") == 0 ||
+	       strcmp(type, "application/xml") == 0 || strcmp(type, "application/csv") == 0 ||
+	       strcmp(type, "message/rfc822") == 0;
+}
+
+/* Refines libmagic's answer for zip-based documents it calls plain zip. */
+static const char *refine_zip(const char *data, size_t len, const char *type)
+{
+	if (strcmp(type, "application/zip") != 0 && strcmp(type, "application/octet-stream") != 0)
+		return type;
+	if (len < 4 || memcmp(data, "PK\3\4", 4) != 0)
+		return type;
+	if (sila_zip_has(data, len, "word/document.xml"))
+		return DOCX_TYPE;
+	return type;
+}
+
+void sila_extract(struct sila_extractor *x, const char *data, size_t len,
+		  const char *name, struct sila_text *out, const char **type)
+{
+	const char *t;
+
+	(void)name;
+	if (len == 0) {
+		snprintf(x->type, sizeof(x->type), "application/x-empty");
+		*type = x->type;
+		return;
+	}
+	t = magic_buffer(x->magic, data, len);
+	if (!t)
+		t = "application/octet-stream";
+	t = refine_zip(data, len, t);
+	snprintf(x->type, sizeof(x->type), "%s", t);
+	*type = x->type;
+
+	if (strcmp(t, "application/pdf") == 0)
+		sila_extract_pdf(data, len, out);
+	else if (strcmp(t, DOCX_TYPE) == 0)
+		sila_extract_docx(data, len, out);
+	else if (is_plain(t))
+		sila_extract_plain(data, len, out);
+	else {
+		sila_warn_add(out->warnings, "unsupported-type", "no text extractor for %s", t);
+		sila_text_status(out, SILA_DOC_UNSCANNABLE);
+	}
+}
+
+/* Converts with iconv from charset cs to UTF-8, appending to out. */
+static int convert(const char *cs, const char *data, size_t len, struct sila_text *out)
+{
+	iconv_t cd = iconv_open("UTF-8", cs);
+	char buf[16384];
+	char *in = (char *)(uintptr_t)data; /* iconv's prototype is not const-correct */
+	size_t inleft = len;
+	int ret = 0;
+
+	if (cd == (iconv_t)-1)
+		return -1;
+	while (inleft > 0) {
+		char *o = buf;
+		size_t oleft = sizeof(buf);
+		size_t r = iconv(cd, &in, &inleft, &o, &oleft);
+
+		if (sila_text_add(out, buf, sizeof(buf) - oleft) != SILA_OK)
+			break;
+		if (r == (size_t)-1 && errno != E2BIG) {
+			/* An undecodable sequence: mark it and go on after it. */
+			if (sila_text_add(out, "\xef\xbf\xbd", 3) != SILA_OK)
+				break;
+			in++;
+			inleft--;
+			ret = 1;
+		}
+	}
+	iconv_close(cd);
+	return ret;
+}
+
+void sila_extract_plain(const char *data, size_t len, struct sila_text *out)
+{
+	const unsigned char *p = (const unsigned char *)data;
+
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+		data += 3;
+		len -= 3;
+	} else if (len >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff))) {
+		if (convert("UTF-16", data, len, out) != 0)
+			sila_warn_add(out->warnings, "extraction-failed",
+				      "some UTF-16 sequences could not be decoded");
+		return;
+	}
+	if (sila_utf8_valid(data, len)) {
+		sila_text_add(out, data, len);
+		return;
+	}
+	if (convert("WINDOWS-1252", data, len, out) < 0)
+		convert("ISO-8859-1", data, len, out);
+}

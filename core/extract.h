@@ -1,0 +1,35 @@
+/*
+ * extract.h - from a file's bytes to its text: detect the type with
+ * libmagic, then run the extractor for that type.
+ *
+ * The text is UTF-8 with pages separated by form feeds, so a finding's page
+ * can be told. What could not be read is said in the text's warnings and
+ * status ("unsupported-type", "encrypted", "no-text-layer",
+ * "extraction-failed"); an extractor never returns a silent empty text.
+ *
+ * One extractor per thread: it holds a libmagic handle.
+ */
+#ifndef SILA_EXTRACT_H
+#define SILA_EXTRACT_H
+
+#include <stddef.h>
+
+#include "limit.h"
+#include "text.h"
+
+struct sila_extractor;
+
+/* A new extractor; NULL with a reason in err when libmagic cannot load. */
+struct sila_extractor *sila_extractor_new(const struct sila_limits *lim,
+					  char *err, size_t errlen);
+void sila_extractor_free(struct sila_extractor *x);
+
+/*
+ * Extracts the text of the len bytes at data into out (initialised by the
+ * caller with sila_text_init). name is the file's name, a hint only. *type
+ * receives the MIME type, valid until the next call.
+ */
+void sila_extract(struct sila_extractor *x, const char *data, size_t len,
+		  const char *name, struct sila_text *out, const char **type);
+
+#endif

@@ -1,0 +1,149 @@
+/*
+ * marking.c - telling a marking from prose that merely names the concept.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "marking.h"
+
+/* The longest line that still reads as a stamp or a heading. */
+#define STAMP_LINE_MAX 72
+
+/* Whether byte c can be part of a word (ASCII letters and digits, and UTF-8 letters). */
+static int wordbyte(unsigned char c)
+{
+	return isalnum(c) || c >= 0x80;
+}
+
+/* The bounds of the line holding [start, end). */
+static void line_of(const char *t, size_t len, size_t start, size_t end,
+		    size_t *ls, size_t *le)
+{
+	size_t a = start, b = end;
+
+	while (a > 0 && t[a - 1] != '\n' && t[a - 1] != '\f' && t[a - 1] != '\r')
+		a--;
+	while (b < len && t[b] != '\n' && t[b] != '\f' && t[b] != '\r')
+		b++;
+	*ls = a;
+	*le = b;
+}
+
+/* Whether only spaces and stamp punctuation stand between ls and start. */
+static int starts_line(const char *t, size_t ls, size_t start)
+{
+	for (size_t i = ls; i < start; i++) {
+		unsigned char c = (unsigned char)t[i];
+
+		if (!isspace(c) && !strchr("*-_=#:|[(\"'>", c))
+			return 0;
+	}
+	return 1;
+}
+
+/* Copies the match, white space folded, into out as the finding's value. */
+static void fill(const char *t, size_t start, size_t end, struct sila_id *out)
+{
+	size_t k = 0;
+	int space = 0;
+
+	for (size_t i = start; i < end && k + 2 < sizeof(out->canon); i++) {
+		if (isspace((unsigned char)t[i])) {
+			space = 1;
+			continue;
+		}
+		if (space && k)
+			out->canon[k++] = ' ';
+		space = 0;
+		out->canon[k++] = t[i];
+	}
+	out->canon[k] = '\0';
+	memcpy(out->masked, out->canon, sizeof(out->masked));
+	out->end = end;
+	out->strong = 1;
+}
+
+/*
+ * A stamp: the marking is a whole word, at the start of its line, and the
+ * line is short (a stamp, heading, header or footer), or the marking is in
+ * capitals and followed on its line by a citation such as "enligt".
+ */
+static int v_stamp(const char *t, size_t len, size_t end, const struct sila_vctx *ctx,
+		   struct sila_id *out)
+{
+	size_t start = out->start, ls, le;
+	int upper = 1;
+
+	(void)ctx;
+	if (start >= end || end > len)
+		return 0;
+	if ((start > 0 && wordbyte((unsigned char)t[start - 1])) ||
+	    (end < len && wordbyte((unsigned char)t[end])))
+		return 0;
+	line_of(t, len, start, end, &ls, &le);
+	if (!starts_line(t, ls, start))
+		return 0;
+	for (size_t i = start; i < end; i++)
+		if (islower((unsigned char)t[i]))
+			upper = 0;
+	if (le - ls > STAMP_LINE_MAX && !upper)
+		return 0;
+	fill(t, start, end, out);
+	return 1;
+}
+
+/*
+ * A citation: a formal reference to the law ("Sekretess enligt 26 kap. 1 §
+ * OSL", "OSL 26:1"), which marks a document wherever it stands. The value
+ * is the match as written.
+ */
+static int v_citation(const char *t, size_t len, size_t end, const struct sila_vctx *ctx,
+		      struct sila_id *out)
+{
+	size_t start = out->start;
+
+	(void)ctx;
+	if (start >= end || end > len)
+		return 0;
+	if ((start > 0 && wordbyte((unsigned char)t[start - 1])) ||
+	    (end < len && isalnum((unsigned char)t[end])))
+		return 0;
+	fill(t, start, end, out);
+	return 1;
+}
+
+/*
+ * An OSL citation: the first two numbers of the match are the chapter and
+ * the section, and the value says them the way the law is cited, "OSL
+ * 26:1", because the chapter tells what kind of secret it is.
+ */
+static int v_osl(const char *t, size_t len, size_t end, const struct sila_vctx *ctx,
+		 struct sila_id *out)
+{
+	long num[2] = { 0, 0 };
+	int k = 0;
+
+	if (!v_citation(t, len, end, ctx, out))
+		return 0;
+	for (size_t i = out->start; i < end && k < 2; i++) {
+		if (!isdigit((unsigned char)t[i]))
+			continue;
+		num[k] = 0;
+		while (i < end && isdigit((unsigned char)t[i]) && num[k] < 1000)
+			num[k] = num[k] * 10 + (t[i++] - '0');
+		k++;
+	}
+	if (k < 2 || num[0] < 1 || num[0] > 99 || num[1] < 1 || num[1] > 99)
+		return 0;
+	snprintf(out->canon, sizeof(out->canon), "OSL %ld:%ld", num[0], num[1]);
+	memcpy(out->masked, out->canon, sizeof(out->masked));
+	return 1;
+}
+
+const struct sila_validator sila_marking_validators[] = {
+	{ "stamp", v_stamp },
+	{ "citation", v_citation },
+	{ "osl", v_osl },
+	{ NULL, NULL }
+};

@@ -1,0 +1,159 @@
+/*
+ * names.c - UTF-8 checks and the lossless encoding of names in JSON.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "names.h"
+#include "status.h"
+
+size_t sila_utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xe0 && s[1] < 0xa0)
+			return 0; /* overlong */
+		if (c == 0xed && s[1] >= 0xa0)
+			return 0; /* surrogate */
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+		    (s[3] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xf0 && s[1] < 0x90)
+			return 0; /* overlong */
+		if (c == 0xf4 && s[1] >= 0x90)
+			return 0; /* beyond U+10FFFF */
+		return 4;
+	}
+	return 0;
+}
+
+int sila_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (n) {
+		size_t k = sila_utf8_seq(p, n);
+
+		if (!k)
+			return 0;
+		p += k;
+		n -= k;
+	}
+	return 1;
+}
+
+json_t *sila_json_lossy_string(const char *s, size_t n, int *lossy)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct sila_buf b = SILA_BUF_INIT(0);
+	json_t *j;
+
+	*lossy = 0;
+	if (sila_utf8_valid(s, n))
+		return json_stringn(s, n);
+	*lossy = 1;
+	while (n) {
+		size_t k = sila_utf8_seq(p, n);
+
+		if (k) {
+			if (sila_buf_add(&b, p, k) != SILA_OK)
+				goto oom;
+		} else {
+			k = 1;
+			if (sila_buf_add(&b, "\xef\xbf\xbd", 3) != SILA_OK)
+				goto oom;
+		}
+		p += k;
+		n -= k;
+	}
+	j = json_stringn(b.data ? b.data : "", b.len);
+	sila_buf_release(&b);
+	return j;
+oom:
+	sila_buf_release(&b);
+	return NULL;
+}
+
+json_t *sila_json_base64(const void *s, size_t n)
+{
+	size_t out_len = 4 * ((n + 2) / 3);
+	unsigned char *out = malloc(out_len + 1);
+	json_t *j;
+
+	if (!out || n > (size_t)0x7fffffff) {
+		free(out);
+		return NULL;
+	}
+	EVP_EncodeBlock(out, s, (int)n);
+	j = json_stringn((const char *)out, out_len);
+	free(out);
+	return j;
+}
+
+int sila_json_set_name(json_t *obj, const char *key, const char *name, size_t n)
+{
+	char key_b64[64];
+	int lossy;
+	json_t *j = sila_json_lossy_string(name, n, &lossy);
+
+	if (!j || json_object_set_new(obj, key, j) != 0)
+		return SILA_FAILED;
+	snprintf(key_b64, sizeof(key_b64), "%s_b64", key);
+	if (!lossy) {
+		json_object_del(obj, key_b64);
+		return SILA_OK;
+	}
+	j = sila_json_base64(name, n);
+	if (!j || json_object_set_new(obj, key_b64, j) != 0)
+		return SILA_FAILED;
+	return SILA_OK;
+}
+
+int sila_json_push_member(json_t *obj, const char *name, size_t n)
+{
+	json_t *member = json_object_get(obj, "member");
+	json_t *raw = json_object_get(obj, "member_b64");
+	int lossy;
+	json_t *j;
+
+	if (!member) {
+		member = json_array();
+		if (!member || json_object_set_new(obj, "member", member) != 0)
+			return SILA_FAILED;
+	}
+	j = sila_json_lossy_string(name, n, &lossy);
+	if (!j || json_array_append_new(member, j) != 0)
+		return SILA_FAILED;
+	if (lossy && !raw) {
+		/* The first undecodable name: record the exact bytes of every earlier one too. */
+		size_t i;
+		json_t *v;
+
+		raw = json_array();
+		if (!raw || json_object_set_new(obj, "member_b64", raw) != 0)
+			return SILA_FAILED;
+		json_array_foreach(member, i, v) {
+			if (i + 1 == json_array_size(member))
+				break;
+			if (json_array_append_new(raw, sila_json_base64(json_string_value(v),
+					json_string_length(v))) != 0)
+				return SILA_FAILED;
+		}
+	}
+	if (raw && json_array_append_new(raw, sila_json_base64(name, n)) != 0)
+		return SILA_FAILED;
+	return SILA_OK;
+}

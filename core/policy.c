@@ -1,0 +1,194 @@
+/*
+ * policy.c - reading the classification policy.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+#include "rules.h"
+
+#define POLICY_MAX ((size_t)1 << 20)
+
+void sila_policy_free(struct sila_policy *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < SILA_LEVELS; i++)
+		free(p->labels[i]);
+	for (size_t i = 0; i < p->ntags; i++)
+		free(p->tags[i].tag);
+	free(p->tags);
+	free(p->large_tag);
+	free(p->leak_when);
+	sila_free_list(p->leak_unless);
+	free(p);
+}
+
+int sila_policy_tag_level(const struct sila_policy *p, const char *tag)
+{
+	for (size_t i = 0; i < p->ntags; i++)
+		if (strcmp(p->tags[i].tag, tag) == 0)
+			return p->tags[i].level;
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* Parses a whole number in [lo, hi]; -1 when it is not one. */
+static long number(const char *s, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	return v;
+}
+
+/* Replaces *slot with a copy of val; -1 when memory is short. */
+static int set_str(char **slot, const char *val)
+{
+	free(*slot);
+	*slot = strdup(val);
+	return *slot ? 0 : -1;
+}
+
+struct sila_policy *sila_policy_load(const char *path, char *err, size_t errlen)
+{
+	struct sila_policy *p = calloc(1, sizeof(*p));
+	size_t len;
+	char *text = sila_read_small_file(path, POLICY_MAX, &len);
+	char section[64] = "";
+	char *line, *next;
+	unsigned lineno = 0;
+
+	if (!p || !text) {
+		snprintf(err, errlen, "cannot read policy '%s': %s", path,
+			 p ? strerror(errno) : "out of memory");
+		goto fail;
+	}
+	sila_sha256_hex(text, len, p->hash);
+	p->fail_level = 2;
+	for (line = text; line; line = next) {
+		char *key, *val, *eq;
+		long v;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		key = trim(line);
+		if (!*key || *key == '#')
+			continue;
+		if (*key == '[') {
+			char *end = strchr(key, ']');
+
+			if (!end || end[1]) {
+				snprintf(err, errlen, "%s:%u: malformed section heading", path, lineno);
+				goto fail;
+			}
+			*end = '\0';
+			snprintf(section, sizeof(section), "%s", key + 1);
+			continue;
+		}
+		eq = strchr(key, '=');
+		if (!eq) {
+			snprintf(err, errlen, "%s:%u: expected 'key = value'", path, lineno);
+			goto fail;
+		}
+		*eq = '\0';
+		val = trim(eq + 1);
+		key = trim(key);
+		if (strcmp(section, "levels") == 0) {
+			if ((v = number(key, 0, SILA_LEVELS - 1)) < 0)
+				goto bad_level;
+			if (set_str(&p->labels[v], val) != 0)
+				goto oom;
+		} else if (strcmp(section, "tags") == 0) {
+			struct sila_tag_level *t;
+
+			if ((v = number(val, 0, SILA_LEVELS - 1)) < 0)
+				goto bad_level;
+			t = realloc(p->tags, (p->ntags + 1) * sizeof(*t));
+			if (!t)
+				goto oom;
+			p->tags = t;
+			t[p->ntags].level = (int)v;
+			if (!(t[p->ntags].tag = strdup(key)))
+				goto oom;
+			p->ntags++;
+		} else if (strcmp(section, "large-amounts") == 0) {
+			if (strcmp(key, "tag") == 0) {
+				if (set_str(&p->large_tag, val) != 0)
+					goto oom;
+			} else if (strcmp(key, "count") == 0) {
+				if ((v = number(val, 0, 1000000000)) < 0)
+					goto bad_number;
+				p->large_count = (size_t)v;
+			} else if (strcmp(key, "level") == 0) {
+				if ((v = number(val, 0, SILA_LEVELS - 1)) < 0)
+					goto bad_level;
+				p->large_level = (int)v;
+			} else {
+				goto bad_key;
+			}
+		} else if (strcmp(section, "leak-warning") == 0) {
+			if (strcmp(key, "when") == 0) {
+				if (set_str(&p->leak_when, val) != 0)
+					goto oom;
+			} else if (strcmp(key, "unless") == 0) {
+				sila_free_list(p->leak_unless);
+				if (!(p->leak_unless = sila_split_list(val)))
+					goto oom;
+			} else {
+				goto bad_key;
+			}
+		} else if (strcmp(section, "exit") == 0 && strcmp(key, "fail-level") == 0) {
+			if ((v = number(val, 0, SILA_LEVELS)) < 0)
+				goto bad_level;
+			p->fail_level = (int)v;
+		} else {
+			goto bad_key;
+		}
+	}
+	for (int i = 0; i < SILA_LEVELS; i++) {
+		char def[8];
+
+		snprintf(def, sizeof(def), "K%d", i);
+		if (!p->labels[i] && set_str(&p->labels[i], def) != 0)
+			goto oom;
+	}
+	free(text);
+	return p;
+bad_level:
+	snprintf(err, errlen, "%s:%u: a level is a number from 0 to %d", path, lineno, SILA_LEVELS - 1);
+	goto fail;
+bad_number:
+	snprintf(err, errlen, "%s:%u: expected a whole number", path, lineno);
+	goto fail;
+bad_key:
+	snprintf(err, errlen, "%s:%u: unknown key '%s' in section [%s]", path, lineno,
+		 trim(line), section);
+	goto fail;
+oom:
+	snprintf(err, errlen, "out of memory");
+fail:
+	free(text);
+	sila_policy_free(p);
+	return NULL;
+}

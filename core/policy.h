@@ -1,0 +1,45 @@
+/*
+ * policy.h - the classification policy: how tags and amounts of findings
+ * become a level on SKR's KLASSA scale (0-4), what each level is called,
+ * when the leak warning is given, and the default failing level.
+ *
+ * The policy is data (patterns/policy.conf, described in sila-rules(5));
+ * nothing about levels is decided in C.
+ *
+ * Ownership: a sila_policy owns all its strings; sila_policy_free frees them.
+ */
+#ifndef SILA_POLICY_H
+#define SILA_POLICY_H
+
+#include <stddef.h>
+
+#include "hash.h"
+
+#define SILA_LEVELS 5
+
+struct sila_tag_level {
+	char *tag;
+	int level;
+};
+
+struct sila_policy {
+	char *labels[SILA_LEVELS];
+	struct sila_tag_level *tags;
+	size_t ntags;
+	char *large_tag;      /* tag whose distinct values are counted */
+	size_t large_count;   /* that many make "large amounts" (0: off) */
+	int large_level;
+	char *leak_when;      /* tag that calls for a marking */
+	char **leak_unless;   /* tags that count as a marking; NULL-terminated */
+	int fail_level;
+	char hash[SILA_SHA256_HEX];
+};
+
+/* Loads a policy file; NULL with "file:line: reason" in err. */
+struct sila_policy *sila_policy_load(const char *path, char *err, size_t errlen);
+void sila_policy_free(struct sila_policy *p);
+
+/* The level a tag raises a document to; 0 for a tag the policy does not name. */
+int sila_policy_tag_level(const struct sila_policy *p, const char *tag);
+
+#endif

@@ -1,0 +1,359 @@
+/*
+ * scan.c - Hyperscan matching, validation, context and aggregation.
+ */
+#define _GNU_SOURCE /* memmem */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hs.h>
+
+#include "scan.h"
+#include "status.h"
+
+struct sila_scanner {
+	const struct sila_rules *rules;
+	hs_database_t *db;
+	hs_scratch_t *scratch;
+};
+
+/* A match as Hyperscan reported it: the expression and where it ended. */
+struct cand {
+	unsigned expr;
+	size_t from, to;
+};
+
+struct cands {
+	struct cand *v;
+	size_t n, alloc, max;
+	int truncated;
+};
+
+/* One aggregated finding: a rule and a distinct value. */
+struct agg {
+	size_t rule;
+	char canon[48];
+	char masked[48];
+	size_t count, offset;
+	unsigned page;
+	enum sila_confidence conf;
+};
+
+struct sila_scanner *sila_scanner_new(const struct sila_rules *rules, char *err, size_t errlen)
+{
+	struct sila_scanner *s = calloc(1, sizeof(*s));
+	const char **exprs = calloc(rules->nexpr + 1, sizeof(*exprs));
+	unsigned *flags = calloc(rules->nexpr + 1, sizeof(*flags));
+	unsigned *ids = calloc(rules->nexpr + 1, sizeof(*ids));
+	hs_compile_error_t *cerr = NULL;
+	unsigned n = 0;
+
+	if (!s || !exprs || !flags || !ids) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	s->rules = rules;
+	for (size_t i = 0; i < rules->nexpr; i++) {
+		const struct sila_rule *r = &rules->rule[rules->expr[i].rule];
+
+		if (!r->enabled)
+			continue;
+		exprs[n] = rules->expr[i].text;
+		flags[n] = rules->expr[i].flags | (r->som ? HS_FLAG_SOM_LEFTMOST : 0);
+		ids[n] = (unsigned)i;
+		n++;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "no enabled rule has an expression");
+		goto fail;
+	}
+	if (hs_compile_multi(exprs, flags, ids, n, HS_MODE_BLOCK, NULL, &s->db, &cerr) != HS_SUCCESS) {
+		if (cerr && cerr->expression >= 0) {
+			const struct sila_expr *e = &rules->expr[ids[cerr->expression]];
+
+			snprintf(err, errlen, "%s:%u: Hyperscan rejected the expression '%s': %s",
+				 e->file, e->line, e->text, cerr->message);
+		} else {
+			snprintf(err, errlen, "cannot compile the rules: %s",
+				 cerr ? cerr->message : "unknown error");
+		}
+		hs_free_compile_error(cerr);
+		goto fail;
+	}
+	if (hs_alloc_scratch(s->db, &s->scratch) != HS_SUCCESS) {
+		snprintf(err, errlen, "cannot allocate Hyperscan scratch space");
+		goto fail;
+	}
+	free(exprs);
+	free(flags);
+	free(ids);
+	return s;
+fail:
+	free(exprs);
+	free(flags);
+	free(ids);
+	sila_scanner_free(s);
+	return NULL;
+}
+
+void sila_scanner_free(struct sila_scanner *s)
+{
+	if (!s)
+		return;
+	hs_free_scratch(s->scratch);
+	hs_free_database(s->db);
+	free(s);
+}
+
+/* Collects every match; validation waits until the scan is done. */
+static int on_match(unsigned id, unsigned long long from, unsigned long long to,
+		    unsigned flags, void *ctx)
+{
+	struct cands *c = ctx;
+
+	(void)flags;
+	if (c->n == c->alloc) {
+		size_t na = c->alloc ? c->alloc * 2 : 256;
+		struct cand *p;
+
+		if (c->n >= c->max || !(p = realloc(c->v, na * sizeof(*p)))) {
+			c->truncated = 1;
+			return 1; /* stop: the cap on candidates is reached */
+		}
+		c->v = p;
+		c->alloc = na;
+	}
+	c->v[c->n].expr = id;
+	c->v[c->n].from = (size_t)from;
+	c->v[c->n].to = (size_t)to;
+	c->n++;
+	return 0;
+}
+
+/* Lower-cases ASCII and the Swedish capitals Å Ä Ö É in UTF-8, into out (same length). */
+static void fold(const char *in, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c == 0xc3 && i + 1 < n) {
+			unsigned char d = (unsigned char)in[i + 1];
+
+			out[i] = (char)c;
+			out[++i] = (char)(d >= 0x80 && d <= 0x9e && d != 0x97 ? d + 0x20 : d);
+			continue;
+		}
+		out[i] = (char)tolower(c);
+	}
+}
+
+/*
+ * Whether one of the keywords starts a word in text[a, b). Keywords are
+ * lower case; the window is folded to lower case first.
+ */
+static int has_keyword(const char *text, size_t a, size_t b, char *const *kw)
+{
+	char small[1024], *w = small;
+	int found = 0;
+
+	if (!kw || !*kw || b <= a)
+		return 0;
+	if (b - a >= sizeof(small) && !(w = malloc(b - a + 1)))
+		return 0;
+	fold(text + a, b - a, w);
+	w[b - a] = '\0';
+	for (char *const *k = kw; *k && !found; k++) {
+		size_t kl = strlen(*k);
+
+		for (const char *p = w; !found && (p = memmem(p, (size_t)(w + (b - a) - p), *k, kl)); p++)
+			found = p == w || !isalnum((unsigned char)p[-1]);
+	}
+	if (w != small)
+		free(w);
+	return found;
+}
+
+/* FNV-1a over the rule index and the value, for the aggregation table. */
+static uint64_t agg_hash(size_t rule, const char *canon)
+{
+	uint64_t h = 1469598103934665603ULL ^ rule;
+
+	for (; *canon; canon++)
+		h = (h ^ (unsigned char)*canon) * 1099511628211ULL;
+	return h;
+}
+
+static int cmp_agg_offset(const void *a, const void *b)
+{
+	const struct agg *x = a, *y = b;
+
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+int sila_scan_text(struct sila_scanner *s, const char *text, size_t len, int paged,
+		   const struct sila_scan_opts *o, json_t **findings, json_t **tags,
+		   int *truncated, char *err, size_t errlen)
+{
+	const struct sila_rules *rules = s->rules;
+	struct cands c = { NULL, 0, 0, o->max_matches ? o->max_matches : 1000000, 0 };
+	struct sila_vctx vctx = { o->today, o->allow_interim };
+	struct agg *aggs = NULL;
+	size_t naggs = 0, aalloc = 0, *table = NULL, tsize = 0;
+	size_t page_pos = 0, last_rule = SIZE_MAX, last_start = 0, last_end = 0;
+	unsigned page = 1;
+	hs_error_t rc;
+	int ret = SILA_OK;
+
+	*findings = NULL;
+	*tags = NULL;
+	*truncated = 0;
+	if (len > UINT32_MAX) {
+		snprintf(err, errlen, "text longer than 4 GiB");
+		return SILA_FAILED;
+	}
+	rc = hs_scan(s->db, text, (unsigned)len, 0, s->scratch, on_match, &c);
+	if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
+		snprintf(err, errlen, "Hyperscan scan failed (%d)", (int)rc);
+		free(c.v);
+		return SILA_FAILED;
+	}
+	*truncated = c.truncated;
+
+	for (size_t i = 0; i < c.n; i++) {
+		const struct sila_expr *e = &rules->expr[c.v[i].expr];
+		const struct sila_rule *r = &rules->rule[e->rule];
+		struct sila_id id;
+		enum sila_confidence conf = r->confidence;
+		size_t a, b, slot;
+		uint64_t h;
+
+		memset(&id, 0, sizeof(id));
+		id.start = c.v[i].from;
+		if (r->validator) {
+			if (!r->validator->fn(text, len, c.v[i].to, &vctx, &id))
+				continue;
+		} else {
+			size_t n = c.v[i].to - c.v[i].from;
+
+			if (n >= sizeof(id.canon))
+				n = sizeof(id.canon) - 1;
+			memcpy(id.canon, text + c.v[i].from, n);
+			id.canon[n] = '\0';
+			memcpy(id.masked, id.canon, sizeof(id.masked));
+			id.end = c.v[i].to;
+		}
+		/* Negative keywords just before the match reject it (a phone number, an org.nr). */
+		a = id.start > r->negative_window ? id.start - r->negative_window : 0;
+		if (has_keyword(text, a, id.start, r->negative))
+			continue;
+		a = id.start > r->window ? id.start - r->window : 0;
+		b = id.end + r->window < len ? id.end + r->window : len;
+		if (has_keyword(text, a, b, r->context))
+			conf = conf < SILA_CONF_HIGH ? conf + 1 : conf;
+		else if (r->require_context)
+			continue;
+		else if (!id.strong && conf > SILA_CONF_LOW)
+			conf--;
+		if (paged) {
+			if (id.start < page_pos) {
+				page_pos = 0;
+				page = 1;
+			}
+			for (; page_pos < id.start; page_pos++)
+				page += text[page_pos] == '\f';
+		}
+		/* Aggregate per rule and value in an open-addressing table of indexes. */
+		if (naggs * 2 >= tsize) {
+			size_t ns = tsize ? tsize * 2 : 64;
+			size_t *nt = malloc(ns * sizeof(*nt));
+
+			if (!nt)
+				goto oom;
+			for (size_t k = 0; k < ns; k++)
+				nt[k] = SIZE_MAX;
+			for (size_t k = 0; k < naggs; k++) {
+				size_t sl = agg_hash(aggs[k].rule, aggs[k].canon) & (ns - 1);
+
+				while (nt[sl] != SIZE_MAX)
+					sl = (sl + 1) & (ns - 1);
+				nt[sl] = k;
+			}
+			free(table);
+			table = nt;
+			tsize = ns;
+		}
+		h = agg_hash(e->rule, id.canon);
+		for (slot = h & (tsize - 1); table[slot] != SIZE_MAX; slot = (slot + 1) & (tsize - 1))
+			if (aggs[table[slot]].rule == e->rule &&
+			    strcmp(aggs[table[slot]].canon, id.canon) == 0)
+				break;
+		if (table[slot] == SIZE_MAX) {
+			struct agg *ag;
+
+			if (naggs == aalloc) {
+				size_t na = aalloc ? aalloc * 2 : 16;
+				struct agg *p = realloc(aggs, na * sizeof(*p));
+
+				if (!p)
+					goto oom;
+				aggs = p;
+				aalloc = na;
+			}
+			ag = &aggs[naggs];
+			ag->rule = e->rule;
+			memcpy(ag->canon, id.canon, sizeof(ag->canon));
+			memcpy(ag->masked, id.masked, sizeof(ag->masked));
+			ag->count = 0;
+			ag->offset = id.start;
+			ag->page = page;
+			ag->conf = conf;
+			table[slot] = naggs++;
+		}
+		/* The same span found twice (two expressions of one rule) counts once. */
+		if (e->rule == last_rule && id.start == last_start && id.end == last_end)
+			continue;
+		last_rule = e->rule;
+		last_start = id.start;
+		last_end = id.end;
+		aggs[table[slot]].count++;
+		if (conf > aggs[table[slot]].conf)
+			aggs[table[slot]].conf = conf;
+	}
+
+	qsort(aggs, naggs, sizeof(*aggs), cmp_agg_offset);
+	*findings = json_array();
+	*tags = json_array();
+	for (size_t k = 0; k < naggs; k++) {
+		const struct sila_rule *r = &rules->rule[aggs[k].rule];
+		json_t *f = json_object();
+
+		json_object_set_new(f, "rule", json_string(r->id));
+		json_object_set_new(f, "value", json_string(o->reveal ? aggs[k].canon : aggs[k].masked));
+		json_object_set_new(f, "count", json_integer((json_int_t)aggs[k].count));
+		json_object_set_new(f, "confidence", json_string(sila_confidence_name(aggs[k].conf)));
+		if (paged)
+			json_object_set_new(f, "page", json_integer(aggs[k].page));
+		json_object_set_new(f, "offset", json_integer((json_int_t)aggs[k].offset));
+		json_array_append_new(*findings, f);
+		for (char **t = r->tags; t && *t; t++) {
+			size_t i;
+			json_t *v;
+			int have = 0;
+
+			json_array_foreach(*tags, i, v)
+				have |= strcmp(json_string_value(v), *t) == 0;
+			if (!have)
+				json_array_append_new(*tags, json_string(*t));
+		}
+	}
+	goto out;
+oom:
+	snprintf(err, errlen, "out of memory");
+	ret = SILA_FAILED;
+out:
+	free(c.v);
+	free(aggs);
+	free(table);
+	return ret;
+}

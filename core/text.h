@@ -1,0 +1,47 @@
+/*
+ * text.h - what an extractor produces: the document's text as UTF-8, page
+ * breaks as form feeds, and the warnings and status met on the way.
+ *
+ * Ownership: a sila_text owns its buffer and its warnings array;
+ * sila_text_release frees both.
+ */
+#ifndef SILA_TEXT_H
+#define SILA_TEXT_H
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "status.h"
+
+struct sila_text {
+	struct sila_buf buf;      /* UTF-8 text; pages separated by '\f' */
+	unsigned pages;           /* pages in the document; 0 when not paged */
+	unsigned pages_no_text;   /* pages that had no text layer */
+	enum sila_doc_status status;
+	json_t *warnings;         /* array of {"code","message"} */
+};
+
+/* Prepares t; text beyond max_text bytes is cut off with a limit-exceeded warning. */
+void sila_text_init(struct sila_text *t, size_t max_text);
+void sila_text_release(struct sila_text *t);
+
+/*
+ * Appends n bytes of UTF-8 text. When the text cap is reached it keeps what
+ * fits, warns once and returns SILA_WARN; callers may stop extracting then.
+ */
+int sila_text_add(struct sila_text *t, const char *s, size_t n);
+
+/* Raises the status to at least s. */
+void sila_text_status(struct sila_text *t, enum sila_doc_status s);
+
+/*
+ * Appends {"code": code, "message": ...} to a warnings array, unless one with
+ * the same code and message is there already.
+ */
+void sila_warn_add(json_t *warnings, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Whether warnings holds one with this code. */
+int sila_warn_has(const json_t *warnings, const char *code);
+
+#endif

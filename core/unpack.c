@@ -1,0 +1,595 @@
+/*
+ * unpack.c - directory walks and in-memory archive expansion.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "buf.h"
+#include "hash.h"
+#include "names.h"
+#include "status.h"
+#include "text.h"
+#include "unpack.h"
+
+/* A directory on the current walk, to notice a loop (bind mounts, a followed link). */
+struct dir_id {
+	dev_t dev;
+	ino_t ino;
+};
+
+struct sila_unpack {
+	struct sila_limits lim;
+	sila_emit_fn emit;
+	void *ctx;
+	int worst;            /* SILA_OK, SILA_WARN or SILA_FATAL */
+	char err[512];
+	size_t expanded;      /* bytes expanded from the current on-disk file */
+	struct dir_id *dirs;  /* the directories being walked, outermost first */
+	size_t ndirs, adirs;
+};
+
+enum archive_kind { AK_NONE, AK_ZIP, AK_TAR, AK_GZIP, AK_BZIP2, AK_XZ, AK_7Z, AK_ZSTD };
+
+static const char *const kind_type[] = {
+	NULL, "application/zip", "application/x-tar", "application/gzip",
+	"application/x-bzip2", "application/x-xz", "application/x-7z-compressed",
+	"application/zstd"
+};
+
+static const char *const kind_name[] = {
+	NULL, "zip", "tar", "gzip", "bzip2", "xz", "7z", "zstd"
+};
+
+static int process_blob(struct sila_unpack *u, json_t *hdr, const char *data,
+			size_t len, unsigned depth);
+
+struct sila_unpack *sila_unpack_new(const struct sila_limits *lim,
+				    sila_emit_fn emit, void *ctx)
+{
+	struct sila_unpack *u = calloc(1, sizeof(*u));
+
+	if (!u)
+		return NULL;
+	u->lim = *lim;
+	u->emit = emit;
+	u->ctx = ctx;
+	return u;
+}
+
+void sila_unpack_free(struct sila_unpack *u)
+{
+	if (!u)
+		return;
+	free(u->dirs);
+	free(u);
+}
+
+const char *sila_unpack_errmsg(const struct sila_unpack *u)
+{
+	return u->err;
+}
+
+/* Sniffs the archive kind from the first bytes; a zip must start with a local header. */
+static enum archive_kind sniff(const unsigned char *p, size_t n)
+{
+	if (n >= 4 && p[0] == 'P' && p[1] == 'K' &&
+	    ((p[2] == 3 && p[3] == 4) || (p[2] == 5 && p[3] == 6)))
+		return AK_ZIP;
+	if (n >= 3 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 8)
+		return AK_GZIP;
+	if (n >= 4 && p[0] == 'B' && p[1] == 'Z' && p[2] == 'h' && p[3] >= '1' && p[3] <= '9')
+		return AK_BZIP2;
+	if (n >= 6 && memcmp(p, "\xfd" "7zXZ\0", 6) == 0)
+		return AK_XZ;
+	if (n >= 6 && memcmp(p, "7z\xbc\xaf\x27\x1c", 6) == 0)
+		return AK_7Z;
+	if (n >= 4 && memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0)
+		return AK_ZSTD;
+	if (n >= 512 && memcmp(p + 257, "ustar", 5) == 0)
+		return AK_TAR;
+	return AK_NONE;
+}
+
+const char *sila_archive_type(const void *data, size_t len)
+{
+	return kind_type[sniff(data, len)];
+}
+
+/*
+ * Whether a zip is a document rather than an archive: Office Open XML has
+ * [Content_Types].xml, OpenDocument and EPUB a "mimetype" entry.
+ */
+static int zip_is_document(const void *data, size_t len)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	int doc = 0, n = 0;
+
+	if (!a)
+		return 0;
+	archive_read_support_format_zip(a);
+	if (archive_read_open_memory(a, data, len) == ARCHIVE_OK) {
+		while (n++ < 10000 && archive_read_next_header(a, &e) == ARCHIVE_OK) {
+			const char *name = archive_entry_pathname(e);
+
+			if (name && (strcmp(name, "[Content_Types].xml") == 0 ||
+				     strcmp(name, "mimetype") == 0)) {
+				doc = 1;
+				break;
+			}
+		}
+	}
+	archive_read_free(a);
+	return doc;
+}
+
+/* Marks u as having met a problem with message msg. */
+static void note_problem(struct sila_unpack *u, const char *msg)
+{
+	snprintf(u->err, sizeof(u->err), "%s", msg);
+	if (u->worst < SILA_WARN)
+		u->worst = SILA_WARN;
+}
+
+/* Passes a record on; a failed emit makes the whole unpacker fatal. */
+static int emit(struct sila_unpack *u, json_t *hdr, const void *body, size_t len)
+{
+	if (u->emit(u->ctx, hdr, body, len) != SILA_OK) {
+		snprintf(u->err, sizeof(u->err), "cannot write the record stream");
+		u->worst = SILA_FATAL;
+		return SILA_FATAL;
+	}
+	return SILA_OK;
+}
+
+/* Sets a record's status and adds one warning, keeping the worse status. */
+static void set_problem(json_t *hdr, enum sila_doc_status st, const char *code,
+			const char *msg)
+{
+	json_t *w = json_object_get(hdr, "warnings");
+	int old = sila_doc_status_parse(json_string_value(json_object_get(hdr, "status")));
+
+	if (!w) {
+		w = json_array();
+		json_object_set_new(hdr, "warnings", w);
+	}
+	sila_warn_add(w, code, "%s", msg);
+	if ((int)st > old)
+		json_object_set_new(hdr, "status", json_string(sila_doc_status_name(st)));
+}
+
+/* Emits a record without a body for something that could not be read. */
+static int emit_problem(struct sila_unpack *u, json_t *hdr, enum sila_doc_status st,
+			const char *code, const char *msg)
+{
+	set_problem(hdr, st, code, msg);
+	note_problem(u, msg);
+	return emit(u, hdr, NULL, 0);
+}
+
+/* A new header for a file on disk (or a blob standing for one). */
+static json_t *path_hdr(const char *path)
+{
+	json_t *hdr = json_object();
+
+	if (hdr && sila_json_set_name(hdr, "path", path, strlen(path)) != SILA_OK) {
+		json_decref(hdr);
+		return NULL;
+	}
+	return hdr;
+}
+
+/* A new header for a member of the container described by parent. */
+static json_t *member_hdr(const json_t *parent, const char *name, size_t n)
+{
+	json_t *hdr = json_object();
+	static const char *const keep[] = { "path", "path_b64", "member", "member_b64" };
+
+	if (!hdr)
+		return NULL;
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		json_t *v = json_object_get(parent, keep[i]);
+
+		if (v)
+			json_object_set_new(hdr, keep[i], json_deep_copy(v));
+	}
+	if (sila_json_push_member(hdr, name, n) != SILA_OK) {
+		json_decref(hdr);
+		return NULL;
+	}
+	return hdr;
+}
+
+/*
+ * The name of the one member of a compressed single file: the container's
+ * own name without its compression suffix ("notes.txt.gz" gives
+ * "notes.txt", "x.tgz" gives "x.tar").
+ */
+static void single_member_name(const json_t *hdr, char *out, size_t outlen)
+{
+	const json_t *m = json_object_get(hdr, "member");
+	const char *name = json_string_value(json_object_get(hdr, "path"));
+	static const char *const sfx[][2] = {
+		{ ".tgz", ".tar" }, { ".tbz2", ".tar" }, { ".txz", ".tar" },
+		{ ".gz", "" }, { ".bz2", "" }, { ".xz", "" }, { ".zst", "" }, { ".z", "" },
+	};
+	const char *slash;
+	size_t len;
+
+	if (json_array_size(m))
+		name = json_string_value(json_array_get(m, json_array_size(m) - 1));
+	if (!name)
+		name = "data";
+	slash = strrchr(name, '/');
+	if (slash && slash[1])
+		name = slash + 1;
+	snprintf(out, outlen, "%s", name);
+	len = strlen(out);
+	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+		size_t sl = strlen(sfx[i][0]);
+
+		if (len > sl && strcasecmp(out + len - sl, sfx[i][0]) == 0) {
+			snprintf(out + len - sl, outlen - (len - sl), "%s", sfx[i][1]);
+			return;
+		}
+	}
+}
+
+/* Reads the current entry's data into b, hashing every byte, within the limits. */
+static int read_entry(struct sila_unpack *u, struct archive *a, struct sila_buf *b,
+		      char sha[SILA_SHA256_HEX], size_t *size, json_t *mhdr)
+{
+	struct sila_sha256 *h = sila_sha256_new();
+	char chunk[65536];
+	la_ssize_t n;
+	int cut = 0, ret = SILA_OK;
+
+	*size = 0;
+	if (!h)
+		return SILA_FAILED;
+	while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
+		*size += (size_t)n;
+		u->expanded += (size_t)n;
+		sila_sha256_update(h, chunk, (size_t)n);
+		if (u->expanded > u->lim.max_expanded) {
+			set_problem(mhdr, SILA_DOC_PARTIAL, "limit-exceeded",
+				    "total expanded size limit reached (--max-expanded)");
+			ret = SILA_WARN;
+			break;
+		}
+		if (!cut && sila_buf_add_upto(b, chunk, (size_t)n) != SILA_OK) {
+			cut = 1;
+			set_problem(mhdr, SILA_DOC_PARTIAL, "limit-exceeded",
+				    "file size limit reached (--max-file)");
+		}
+	}
+	if (n < 0) {
+		set_problem(mhdr, SILA_DOC_PARTIAL, "extraction-failed",
+			    archive_error_string(a) ? archive_error_string(a) : "archive read error");
+		ret = SILA_WARN;
+	}
+	sila_sha256_finish(h, sha);
+	return ret;
+}
+
+/*
+ * Expands one archive: a record per regular-file member (recursively), then
+ * the container's own record. Directories and links hold no bytes of their
+ * own and yield no record.
+ */
+static int expand(struct sila_unpack *u, json_t *hdr, const char *data, size_t len,
+		  enum archive_kind kind, unsigned depth)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	struct sila_buf b = SILA_BUF_INIT(u->lim.max_file);
+	size_t members = 0;
+	int r = ARCHIVE_OK, ret = SILA_OK;
+
+	json_object_set_new(hdr, "type", json_string(kind_type[kind]));
+	json_object_set_new(hdr, "container", json_string(kind_name[kind]));
+	if (!a)
+		return emit_problem(u, hdr, SILA_DOC_ERROR, "extraction-failed", "out of memory");
+	archive_read_support_filter_all(a);
+	switch (kind) {
+	case AK_ZIP: archive_read_support_format_zip(a); break;
+	case AK_7Z: archive_read_support_format_7zip(a); break;
+	case AK_TAR: archive_read_support_format_tar(a); break;
+	default:
+		/* A compressed stream: a tar inside, or else one raw member. */
+		archive_read_support_format_tar(a);
+		archive_read_support_format_raw(a);
+		break;
+	}
+	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
+		const char *msg = archive_error_string(a);
+
+		ret = emit_problem(u, hdr, SILA_DOC_UNSCANNABLE, "extraction-failed",
+				   msg ? msg : "cannot open archive");
+		archive_read_free(a);
+		return ret;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+		char sha[SILA_SHA256_HEX], rawname[1024];
+		const char *name = archive_entry_pathname(e);
+		json_t *mhdr;
+		size_t size;
+
+		if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e))
+			continue;
+		if (members >= u->lim.max_members) {
+			set_problem(hdr, SILA_DOC_PARTIAL, "limit-exceeded",
+				    "member limit reached (--max-members)");
+			break;
+		}
+		members++;
+		if (archive_format(a) == ARCHIVE_FORMAT_RAW) {
+			single_member_name(hdr, rawname, sizeof(rawname));
+			name = rawname;
+		}
+		if (!name)
+			name = "";
+		mhdr = member_hdr(hdr, name, strlen(name));
+		if (!mhdr) {
+			ret = SILA_FATAL;
+			break;
+		}
+		if (archive_entry_is_encrypted(e)) {
+			json_object_set_new(mhdr, "size", json_integer(archive_entry_size(e)));
+			ret = emit_problem(u, mhdr, SILA_DOC_UNSCANNABLE, "encrypted",
+					   "member is encrypted");
+			json_decref(mhdr);
+			set_problem(hdr, SILA_DOC_PARTIAL, "encrypted", "some members are encrypted");
+			if (ret == SILA_FATAL)
+				break;
+			continue;
+		}
+		sila_buf_reset(&b);
+		r = read_entry(u, a, &b, sha, &size, mhdr);
+		json_object_set_new(mhdr, "size", json_integer((json_int_t)size));
+		json_object_set_new(mhdr, "sha256", json_string(sha));
+		if (json_object_get(mhdr, "status"))
+			set_problem(hdr, SILA_DOC_PARTIAL, "extraction-failed",
+				    "some members could not be read whole");
+		ret = process_blob(u, mhdr, b.data ? b.data : "", b.len, depth + 1);
+		json_decref(mhdr);
+		if (ret == SILA_FATAL || u->expanded > u->lim.max_expanded)
+			break;
+	}
+	if (u->expanded > u->lim.max_expanded)
+		set_problem(hdr, SILA_DOC_PARTIAL, "limit-exceeded",
+			    "total expanded size limit reached (--max-expanded)");
+	if (r == ARCHIVE_FATAL) {
+		const char *msg = archive_error_string(a);
+
+		set_problem(hdr, members ? SILA_DOC_PARTIAL : SILA_DOC_UNSCANNABLE,
+			    "extraction-failed", msg ? msg : "archive is damaged");
+		note_problem(u, msg ? msg : "archive is damaged");
+	}
+	sila_buf_release(&b);
+	archive_read_free(a);
+	if (ret == SILA_FATAL)
+		return ret;
+	json_object_set_new(hdr, "members", json_integer((json_int_t)members));
+	return emit(u, hdr, NULL, 0);
+}
+
+/*
+ * Passes one file's or member's bytes on: archives are expanded, anything
+ * else becomes a record with the bytes as its body. hdr holds path, member,
+ * size and sha256 already.
+ */
+static int process_blob(struct sila_unpack *u, json_t *hdr, const char *data,
+			size_t len, unsigned depth)
+{
+	enum archive_kind kind = sniff((const unsigned char *)data, len);
+
+	if (kind == AK_ZIP && zip_is_document(data, len))
+		kind = AK_NONE;
+	if (kind == AK_NONE)
+		return emit(u, hdr, data, len);
+	if (depth >= u->lim.max_depth) {
+		json_object_set_new(hdr, "type", json_string(kind_type[kind]));
+		json_object_set_new(hdr, "container", json_string(kind_name[kind]));
+		return emit_problem(u, hdr, SILA_DOC_UNSCANNABLE, "limit-exceeded",
+				    "archive nesting limit reached (--max-depth)");
+	}
+	return expand(u, hdr, data, len, kind, depth);
+}
+
+/* Reads a regular file whole (up to the size limit, hashing all of it) and processes it. */
+static int read_file(struct sila_unpack *u, json_t *hdr, const char *path, const struct stat *st)
+{
+	struct sila_buf b = SILA_BUF_INIT(u->lim.max_file);
+	struct sila_sha256 *h;
+	char sha[SILA_SHA256_HEX], chunk[65536];
+	size_t size = 0;
+	ssize_t n;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return emit_problem(u, hdr, SILA_DOC_ERROR, "read-failed", strerror(errno));
+	h = sila_sha256_new();
+	if (!h || (st->st_size > 0 &&
+		   sila_buf_grow(&b, (size_t)st->st_size < b.cap ? (size_t)st->st_size : b.cap) != SILA_OK)) {
+		close(fd);
+		if (h)
+			sila_sha256_finish(h, sha);
+		return emit_problem(u, hdr, SILA_DOC_ERROR, "read-failed", "out of memory");
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		size += (size_t)n;
+		sila_sha256_update(h, chunk, (size_t)n);
+		if (sila_buf_add_upto(&b, chunk, (size_t)n) != SILA_OK &&
+		    !json_object_get(hdr, "status"))
+			set_problem(hdr, SILA_DOC_PARTIAL, "limit-exceeded",
+				    "file size limit reached (--max-file)");
+	}
+	sila_sha256_finish(h, sha);
+	if (n < 0) {
+		const char *msg = strerror(errno);
+
+		close(fd);
+		sila_buf_release(&b);
+		return emit_problem(u, hdr, SILA_DOC_ERROR, "read-failed", msg);
+	}
+	close(fd);
+	json_object_set_new(hdr, "size", json_integer((json_int_t)size));
+	json_object_set_new(hdr, "sha256", json_string(sha));
+	u->expanded = 0;
+	ret = process_blob(u, hdr, b.data ? b.data : "", b.len, 0);
+	sila_buf_release(&b);
+	return ret;
+}
+
+static int walk(struct sila_unpack *u, const char *path, int top);
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Walks a directory's entries in name order, so runs are reproducible. */
+static int walk_dir(struct sila_unpack *u, json_t *hdr, const char *path, const struct stat *st)
+{
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, alloc = 0;
+	int ret = SILA_OK;
+
+	for (size_t i = 0; i < u->ndirs; i++)
+		if (u->dirs[i].dev == st->st_dev && u->dirs[i].ino == st->st_ino)
+			return emit_problem(u, hdr, SILA_DOC_UNSCANNABLE, "not-regular-file",
+					    "directory loop not followed");
+	d = opendir(path);
+	if (!d)
+		return emit_problem(u, hdr, SILA_DOC_ERROR, "read-failed", strerror(errno));
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == alloc) {
+			char **p = realloc(names, (alloc = alloc ? alloc * 2 : 64) * sizeof(*names));
+
+			if (!p)
+				break;
+			names = p;
+		}
+		if (!(names[n] = strdup(de->d_name)))
+			break;
+		n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_names);
+	if (u->ndirs == u->adirs) {
+		struct dir_id *p = realloc(u->dirs, (u->adirs = u->adirs ? u->adirs * 2 : 16) * sizeof(*p));
+
+		if (!p) {
+			ret = emit_problem(u, hdr, SILA_DOC_ERROR, "read-failed", "out of memory");
+			goto out;
+		}
+		u->dirs = p;
+	}
+	u->dirs[u->ndirs].dev = st->st_dev;
+	u->dirs[u->ndirs].ino = st->st_ino;
+	u->ndirs++;
+	for (size_t i = 0; i < n && ret != SILA_FATAL; i++) {
+		size_t len = strlen(path) + strlen(names[i]) + 2;
+		char *child = malloc(len);
+
+		if (!child)
+			break;
+		snprintf(child, len, "%s%s%s", path,
+			 path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
+		ret = walk(u, child, 0);
+		free(child);
+	}
+	u->ndirs--;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return ret == SILA_FATAL ? ret : SILA_OK;
+}
+
+/* Why a file of this type is not read. */
+static const char *not_regular(mode_t m)
+{
+	if (S_ISLNK(m))
+		return "symbolic link not followed";
+	if (S_ISFIFO(m))
+		return "named pipe skipped";
+	if (S_ISSOCK(m))
+		return "socket skipped";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "device skipped";
+	return "not a regular file";
+}
+
+/*
+ * Processes one path: a path the user named is followed if it is a link
+ * (as find -H does); inside directories links are not followed.
+ */
+static int walk(struct sila_unpack *u, const char *path, int top)
+{
+	struct stat st;
+	json_t *hdr = path_hdr(path);
+	int ret;
+
+	if (!hdr)
+		return u->worst = SILA_FATAL;
+	if ((top ? stat(path, &st) : lstat(path, &st)) != 0)
+		ret = emit_problem(u, hdr, SILA_DOC_ERROR, "read-failed", strerror(errno));
+	else if (S_ISDIR(st.st_mode))
+		ret = walk_dir(u, hdr, path, &st);
+	else if (S_ISREG(st.st_mode))
+		ret = read_file(u, hdr, path, &st);
+	else
+		ret = emit_problem(u, hdr, SILA_DOC_UNSCANNABLE, "not-regular-file",
+				   not_regular(st.st_mode));
+	json_decref(hdr);
+	return ret;
+}
+
+int sila_unpack_path(struct sila_unpack *u, const char *path)
+{
+	int ret;
+
+	u->worst = SILA_OK;
+	u->err[0] = '\0';
+	ret = walk(u, path, 1);
+	return ret == SILA_FATAL ? SILA_FATAL : u->worst;
+}
+
+int sila_unpack_blob(struct sila_unpack *u, const char *name, const void *data, size_t len)
+{
+	json_t *hdr = path_hdr(name);
+	char sha[SILA_SHA256_HEX];
+	int ret;
+
+	if (!hdr)
+		return SILA_FATAL;
+	u->worst = SILA_OK;
+	u->err[0] = '\0';
+	u->expanded = 0;
+	sila_sha256_hex(data, len, sha);
+	json_object_set_new(hdr, "size", json_integer((json_int_t)len));
+	json_object_set_new(hdr, "sha256", json_string(sha));
+	ret = process_blob(u, hdr, data, len, 0);
+	json_decref(hdr);
+	return ret == SILA_FATAL ? SILA_FATAL : u->worst;
+}

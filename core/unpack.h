@@ -1,0 +1,56 @@
+/*
+ * unpack.h - turning paths into records: walk directories, read files, and
+ * expand archives (zip, tar, gzip, bzip2, xz, 7z) with libarchive, in memory
+ * and recursively. Nothing is ever written to disk.
+ *
+ * Every regular file and every archive member yields exactly one record,
+ * including those that could not be read (status "error") or were cut by a
+ * limit. A container's record comes after its members' records and carries
+ * "container" and "members"; it has no body. Office documents that are zip
+ * files (OOXML, OpenDocument) are documents, not archives, and pass whole.
+ *
+ * Ownership: the emit callback borrows the header and the body; it must
+ * copy what it keeps.
+ */
+#ifndef SILA_UNPACK_H
+#define SILA_UNPACK_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "limit.h"
+
+/* Receives each record; returns SILA_OK, or SILA_FATAL to stop (a write error). */
+typedef int (*sila_emit_fn)(void *ctx, json_t *hdr, const void *body, size_t len);
+
+struct sila_unpack;
+
+/* A new unpacker; NULL when memory is short. lim is copied. */
+struct sila_unpack *sila_unpack_new(const struct sila_limits *lim,
+				    sila_emit_fn emit, void *ctx);
+void sila_unpack_free(struct sila_unpack *u);
+
+/*
+ * Emits the records for one path given by the user: a file, or a directory
+ * walked in name order without following symbolic links inside it.
+ * Returns SILA_OK when everything was read, SILA_WARN when some record has
+ * status "error" or "unscannable" (the message of the last is on the
+ * handle), SILA_FATAL when emit failed.
+ */
+int sila_unpack_path(struct sila_unpack *u, const char *path);
+
+/*
+ * Emits the records for bytes that are not on disk (a mail attachment, a
+ * blob from a pipe): name stands for the path.
+ */
+int sila_unpack_blob(struct sila_unpack *u, const char *name,
+		     const void *data, size_t len);
+
+/* The message of the last problem met. */
+const char *sila_unpack_errmsg(const struct sila_unpack *u);
+
+/* The MIME type of the archive format the bytes start with, or NULL. */
+const char *sila_archive_type(const void *data, size_t len);
+
+#endif
