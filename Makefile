@@ -39,27 +39,35 @@ TEST_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BINS := $(TEST_SRC:tests/unit/%.c=$(O)/tests/%)
 LIB       := $(O)/.obj/libsila.a
 
+# Quiet by default; `make V=1` shows the full commands.
+Q := $(if $(V),,@)
+
+.SECONDARY:
 .PHONY: all deps demo check test unit e2e asan eval bench fuzz install uninstall clean
 all: $(PROG_BINS)
 
 $(O)/.obj/core/%.o: core/%.c core/*.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/.obj/filters/%.o: filters/%.c core/*.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(CORE_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 $(O)/%: $(O)/.obj/filters/%.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
 $(O)/tests/%: tests/unit/%.c $(LIB) tests/unit/*.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 # The README's two commands install what is missing first, then build in a
 # fresh make so that pkg-config sees the libraries just installed.

@@ -59,6 +59,26 @@ static int is_plain(const char *type)
 	       strcmp(type, "message/rfc822") == 0;
 }
 
+/*
+ * Whether bytes libmagic could not name are text after all: short notes
+ * and files with a few odd bytes are common. Valid UTF-8 (or single-byte
+ * text) with no NUL and few control characters counts.
+ */
+static int looks_like_text(const char *data, size_t len)
+{
+	size_t n = len < 65536 ? len : 65536, ctrl = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)data[i];
+
+		if (c == 0)
+			return 0;
+		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f')
+			ctrl++;
+	}
+	return ctrl * 100 <= n;
+}
+
 /* Refines libmagic's answer for zip-based documents it calls plain zip. */
 static const char *refine_zip(const char *data, size_t len, const char *type)
 {
@@ -86,6 +106,8 @@ void sila_extract(struct sila_extractor *x, const char *data, size_t len,
 	if (!t)
 		t = "application/octet-stream";
 	t = refine_zip(data, len, t);
+	if (strcmp(t, "application/octet-stream") == 0 && looks_like_text(data, len))
+		t = "text/plain";
 	snprintf(x->type, sizeof(x->type), "%s", t);
 	*type = x->type;
 

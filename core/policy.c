@@ -167,7 +167,7 @@ struct sila_policy *sila_policy_load(const char *path, char *err, size_t errlen)
 		}
 	}
 	for (int i = 0; i < SILA_LEVELS; i++) {
-		char def[8];
+		char def[16];
 
 		snprintf(def, sizeof(def), "K%d", i);
 		if (!p->labels[i] && set_str(&p->labels[i], def) != 0)

@@ -199,16 +199,15 @@ static int parse_file(struct sila_rules *r, const char *file, char *text)
 	struct sila_rule *cur = NULL;
 	unsigned line = 0, pending_flags = 0;
 	size_t first_expr = r->nexpr;
-	char *save = NULL;
-	char *ln;
+	char *ln, *next;
 
-	for (ln = strtok_r(text, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
-		char *key, *val, *eq, *p;
+	for (ln = text; ln; ln = next) {
+		char *key, *val, *eq;
 
+		next = strchr(ln, '\n');
+		if (next)
+			*next++ = '\0';
 		line++;
-		/* strtok_r folds empty lines; count them from the gap it skipped. */
-		for (p = ln - 2; p >= text && *p == '\n'; p--)
-			line++;
 		key = trim(ln);
 		if (!*key || *key == '#')
 			continue;

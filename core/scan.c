@@ -200,7 +200,7 @@ int sila_scan_text(struct sila_scanner *s, const char *text, size_t len, int pag
 	struct sila_vctx vctx = { o->today, o->allow_interim };
 	struct agg *aggs = NULL;
 	size_t naggs = 0, aalloc = 0, *table = NULL, tsize = 0;
-	size_t page_pos = 0, last_rule = SIZE_MAX, last_start = 0, last_end = 0;
+	size_t page_pos = 0, *rule_end = calloc(rules->nrules + 1, sizeof(*rule_end));
 	unsigned page = 1;
 	hs_error_t rc;
 	int ret = SILA_OK;
@@ -208,14 +208,20 @@ int sila_scan_text(struct sila_scanner *s, const char *text, size_t len, int pag
 	*findings = NULL;
 	*tags = NULL;
 	*truncated = 0;
+	if (!rule_end) {
+		snprintf(err, errlen, "out of memory");
+		return SILA_FAILED;
+	}
 	if (len > UINT32_MAX) {
 		snprintf(err, errlen, "text longer than 4 GiB");
+		free(rule_end);
 		return SILA_FAILED;
 	}
 	rc = hs_scan(s->db, text, (unsigned)len, 0, s->scratch, on_match, &c);
 	if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
 		snprintf(err, errlen, "Hyperscan scan failed (%d)", (int)rc);
 		free(c.v);
+		free(rule_end);
 		return SILA_FAILED;
 	}
 	*truncated = c.truncated;
@@ -243,6 +249,12 @@ int sila_scan_text(struct sila_scanner *s, const char *text, size_t len, int pag
 			memcpy(id.masked, id.canon, sizeof(id.masked));
 			id.end = c.v[i].to;
 		}
+		/*
+		 * One occurrence is counted once: a rule's matches that overlap
+		 * (two expressions for the same citation) are one finding.
+		 */
+		if (rule_end[e->rule] && id.start < rule_end[e->rule])
+			continue;
 		/* Negative keywords just before the match reject it (a phone number, an org.nr). */
 		a = id.start > r->negative_window ? id.start - r->negative_window : 0;
 		if (has_keyword(text, a, id.start, r->negative))
@@ -310,18 +322,14 @@ int sila_scan_text(struct sila_scanner *s, const char *text, size_t len, int pag
 			ag->conf = conf;
 			table[slot] = naggs++;
 		}
-		/* The same span found twice (two expressions of one rule) counts once. */
-		if (e->rule == last_rule && id.start == last_start && id.end == last_end)
-			continue;
-		last_rule = e->rule;
-		last_start = id.start;
-		last_end = id.end;
+		rule_end[e->rule] = id.end;
 		aggs[table[slot]].count++;
 		if (conf > aggs[table[slot]].conf)
 			aggs[table[slot]].conf = conf;
 	}
 
-	qsort(aggs, naggs, sizeof(*aggs), cmp_agg_offset);
+	if (naggs)
+		qsort(aggs, naggs, sizeof(*aggs), cmp_agg_offset);
 	*findings = json_array();
 	*tags = json_array();
 	for (size_t k = 0; k < naggs; k++) {
@@ -355,5 +363,6 @@ out:
 	free(c.v);
 	free(aggs);
 	free(table);
+	free(rule_end);
 	return ret;
 }

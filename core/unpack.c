@@ -494,7 +494,8 @@ static int walk_dir(struct sila_unpack *u, json_t *hdr, const char *path, const 
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
 	if (u->ndirs == u->adirs) {
 		struct dir_id *p = realloc(u->dirs, (u->adirs = u->adirs ? u->adirs * 2 : 16) * sizeof(*p));
 

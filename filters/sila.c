@@ -135,7 +135,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct argv a[NSTAGES] = { { NULL, 0, 0 } };
+	static struct argv a[NSTAGES]; /* static: reachable until exit, whichever way main returns */
 	int c, pipes[NSTAGES - 1][2], fds[2 * (NSTAGES - 1)], ret = 0, classify_status = 2;
 	pid_t pid[NSTAGES];
 	const char *dir;
@@ -226,7 +226,5 @@ int main(int argc, char **argv)
 			ret = 2;
 		}
 	}
-	for (int s = 0; s < NSTAGES; s++)
-		free(a[s].v);
 	return ret ? ret : classify_status;
 }

@@ -1,0 +1,2 @@
+# The whole chain over the sample corpus: one line per file and member.
+"$BIN/sila" corpus
