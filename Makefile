@@ -39,6 +39,15 @@ TEST_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BINS := $(TEST_SRC:tests/unit/%.c=$(O)/tests/%)
 LIB       := $(O)/.obj/libsila.a
 
+# Objects depend on a stamp holding the flags they were built with, so a
+# changed PREFIX (compiled in as SILA_DATADIR) or CFLAGS rebuilds them.
+FLAGS_STAMP := $(O)/.obj/flags
+FLAGS_NOW := $(ALL_CFLAGS) $(ALL_LDFLAGS)
+ifneq ($(FLAGS_NOW),$(file <$(FLAGS_STAMP)))
+$(shell mkdir -p $(O)/.obj)
+$(file >$(FLAGS_STAMP),$(FLAGS_NOW))
+endif
+
 # Quiet by default; `make V=1` shows the full commands.
 Q := $(if $(V),,@)
 
@@ -46,12 +55,12 @@ Q := $(if $(V),,@)
 .PHONY: all deps demo check test unit e2e asan eval bench fuzz install uninstall clean
 all: $(PROG_BINS)
 
-$(O)/.obj/core/%.o: core/%.c core/*.h
+$(O)/.obj/core/%.o: core/%.c core/*.h $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(O)/.obj/filters/%.o: filters/%.c core/*.h
+$(O)/.obj/filters/%.o: filters/%.c core/*.h $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<

@@ -338,18 +338,17 @@ int sila_orgnr_valid(const char *s, size_t n)
 }
 
 /*
- * A Norwegian mod-11 check digit over the first n digits with weights w,
- * or -1 when the remainder would need the impossible check digit 10.
+ * A Norwegian mod-11 check digit over the first n digits with weights w.
+ * The result 10 matches no digit, so such a number is rejected.
  */
 static int no_check_digit(const char *d, const unsigned char *w, size_t n)
 {
-	int sum = 0, k;
+	int sum = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		sum += w[i] * (d[i] - '0');
-	k = (11 - sum % 11) % 11;
-	return k == 10 ? -1 : k;
+	return (11 - sum % 11) % 11;
 }
 
 /*
