@@ -182,6 +182,7 @@ json_t *sila_classify(struct sila_classifier *c, const json_t *hdr)
 		pending_clear(pd);
 	}
 
+	sila_policy_imply(p, tags);
 	json_array_foreach(tags, i, f) {
 		int l = sila_policy_tag_level(p, json_string_value(f));
 

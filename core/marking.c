@@ -42,21 +42,34 @@ static int starts_line(const char *t, size_t ls, size_t start)
 	return 1;
 }
 
-/* Copies the match, white space folded, into out as the finding's value. */
-static void fill(const char *t, size_t start, size_t end, struct sila_id *out)
+/*
+ * Copies the match, white space folded, into out as the finding's value;
+ * with upper set, in capitals (ASCII and the Latin-1 letters of UTF-8, so
+ * "Begränsat hemlig" reads "BEGRÄNSAT HEMLIG").
+ */
+static void fill(const char *t, size_t start, size_t end, int upper, struct sila_id *out)
 {
 	size_t k = 0;
 	int space = 0;
 
 	for (size_t i = start; i < end && k + 2 < sizeof(out->canon); i++) {
-		if (isspace((unsigned char)t[i])) {
+		unsigned char c = (unsigned char)t[i];
+
+		if (isspace(c)) {
 			space = 1;
 			continue;
 		}
 		if (space && k)
 			out->canon[k++] = ' ';
 		space = 0;
-		out->canon[k++] = t[i];
+		if (upper && c == 0xc3 && i + 1 < end && k + 3 < sizeof(out->canon)) {
+			unsigned char d = (unsigned char)t[++i];
+
+			out->canon[k++] = (char)c;
+			out->canon[k++] = (char)(d >= 0xa0 && d <= 0xbe && d != 0xb7 ? d - 0x20 : d);
+			continue;
+		}
+		out->canon[k++] = (char)(upper ? toupper(c) : c);
 	}
 	out->canon[k] = '\0';
 	memcpy(out->masked, out->canon, sizeof(out->masked));
@@ -89,7 +102,7 @@ static int v_stamp(const char *t, size_t len, size_t end, const struct sila_vctx
 			upper = 0;
 	if (le - ls > STAMP_LINE_MAX && !upper)
 		return 0;
-	fill(t, start, end, out);
+	fill(t, start, end, 1, out);
 	return 1;
 }
 
@@ -106,26 +119,36 @@ static int v_citation(const char *t, size_t len, size_t end, const struct sila_v
 	(void)ctx;
 	if (start >= end || end > len)
 		return 0;
+	/* A '+' continues a label: "TLP:AMBER" is not the start of "TLP:AMBER+STRICT". */
 	if ((start > 0 && wordbyte((unsigned char)t[start - 1])) ||
-	    (end < len && isalnum((unsigned char)t[end])))
+	    (end < len && (isalnum((unsigned char)t[end]) || t[end] == '+')))
 		return 0;
-	fill(t, start, end, out);
+	fill(t, start, end, 0, out);
 	return 1;
 }
 
 /*
- * An OSL citation: the first two numbers of the match are the chapter and
- * the section, and the value says them the way the law is cited, "OSL
- * 26:1", because the chapter tells what kind of secret it is.
+ * A citation of a provision: the first two numbers of the match are the
+ * chapter and the section, and the value says them the way the law is
+ * cited ("OSL 26:1"), because the chapter tells what kind of secret it is.
+ * Only chapters that hold secrecy provisions (lo to hi) count, so "5 kap.
+ * 5 § OSL" (how to mark a document) marks nothing. A match with a law's
+ * number instead of a provision ("(1980:100)") gives the law's name alone.
  */
-static int v_osl(const char *t, size_t len, size_t end, const struct sila_vctx *ctx,
-		 struct sila_id *out)
+static int provision(const char *t, size_t len, size_t end, const struct sila_vctx *ctx,
+		     struct sila_id *out, const char *law, const char *law_number,
+		     long lo, long hi)
 {
 	long num[2] = { 0, 0 };
 	int k = 0;
 
 	if (!v_citation(t, len, end, ctx, out))
 		return 0;
+	if (strstr(out->canon, law_number)) {
+		snprintf(out->canon, sizeof(out->canon), "%s", law);
+		memcpy(out->masked, out->canon, sizeof(out->masked));
+		return 1;
+	}
 	for (size_t i = out->start; i < end && k < 2; i++) {
 		if (!isdigit((unsigned char)t[i]))
 			continue;
@@ -134,16 +157,31 @@ static int v_osl(const char *t, size_t len, size_t end, const struct sila_vctx *
 			num[k] = num[k] * 10 + (t[i++] - '0');
 		k++;
 	}
-	if (k < 2 || num[0] < 1 || num[0] > 99 || num[1] < 1 || num[1] > 99)
+	if (k < 2 || num[0] < lo || num[0] > hi || num[1] < 1 || num[1] > 99)
 		return 0;
-	snprintf(out->canon, sizeof(out->canon), "OSL %ld:%ld", num[0], num[1]);
+	snprintf(out->canon, sizeof(out->canon), "%s %ld:%ld", law, num[0], num[1]);
 	memcpy(out->masked, out->canon, sizeof(out->masked));
 	return 1;
+}
+
+/* OSL (2009:400): secrecy provisions stand in chapters 15 to 43. */
+static int v_osl(const char *t, size_t len, size_t end, const struct sila_vctx *ctx,
+		 struct sila_id *out)
+{
+	return provision(t, len, end, ctx, out, "OSL", "2009:400", 15, 43);
+}
+
+/* Sekretesslagen (1980:100), in force until 2009: secrecy in chapters 2 to 10. */
+static int v_sekrl(const char *t, size_t len, size_t end, const struct sila_vctx *ctx,
+		   struct sila_id *out)
+{
+	return provision(t, len, end, ctx, out, "SekrL", "1980:100", 2, 10);
 }
 
 const struct sila_validator sila_marking_validators[] = {
 	{ "stamp", v_stamp },
 	{ "citation", v_citation },
 	{ "osl", v_osl },
+	{ "sekrl", v_sekrl },
 	{ NULL, NULL }
 };

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "policy.h"
 #include "rules.h"
 
@@ -24,7 +26,45 @@ void sila_policy_free(struct sila_policy *p)
 	free(p->large_tag);
 	free(p->leak_when);
 	sila_free_list(p->leak_unless);
+	for (size_t i = 0; i < p->nimplies; i++) {
+		free(p->implies[i].tag);
+		sila_free_list(p->implies[i].all_of);
+	}
+	free(p->implies);
 	free(p);
+}
+
+/* Whether the jansson array tags holds tag. */
+static int tags_have(const json_t *tags, const char *tag)
+{
+	size_t i;
+	const json_t *v;
+
+	json_array_foreach(tags, i, v)
+		if (strcmp(json_string_value(v), tag) == 0)
+			return 1;
+	return 0;
+}
+
+void sila_policy_imply(const struct sila_policy *p, json_t *tags)
+{
+	int changed = 1;
+
+	while (changed) {
+		changed = 0;
+		for (size_t i = 0; i < p->nimplies; i++) {
+			int all = 1;
+
+			if (tags_have(tags, p->implies[i].tag))
+				continue;
+			for (char **t = p->implies[i].all_of; *t && all; t++)
+				all = tags_have(tags, *t);
+			if (all) {
+				json_array_append_new(tags, json_string(p->implies[i].tag));
+				changed = 1;
+			}
+		}
+	}
 }
 
 int sila_policy_tag_level(const struct sila_policy *p, const char *tag)
@@ -158,6 +198,17 @@ struct sila_policy *sila_policy_load(const char *path, char *err, size_t errlen)
 			} else {
 				goto bad_key;
 			}
+		} else if (strcmp(section, "implies") == 0) {
+			struct sila_implication *im = realloc(p->implies, (p->nimplies + 1) * sizeof(*im));
+
+			if (!im)
+				goto oom;
+			p->implies = im;
+			im[p->nimplies].tag = strdup(key);
+			im[p->nimplies].all_of = sila_split_list(val);
+			p->nimplies++;
+			if (!im[p->nimplies - 1].tag || !im[p->nimplies - 1].all_of)
+				goto oom;
 		} else if (strcmp(section, "exit") == 0 && strcmp(key, "fail-level") == 0) {
 			if ((v = number(val, 0, SILA_LEVELS)) < 0)
 				goto bad_level;

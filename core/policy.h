@@ -22,6 +22,12 @@ struct sila_tag_level {
 	int level;
 };
 
+/* A tag that holds when all of a set of other tags do. */
+struct sila_implication {
+	char *tag;
+	char **all_of; /* NULL-terminated */
+};
+
 struct sila_policy {
 	char *labels[SILA_LEVELS];
 	struct sila_tag_level *tags;
@@ -31,6 +37,8 @@ struct sila_policy {
 	int large_level;
 	char *leak_when;      /* tag that calls for a marking */
 	char **leak_unless;   /* tags that count as a marking; NULL-terminated */
+	struct sila_implication *implies;
+	size_t nimplies;
 	int fail_level;
 	char hash[SILA_SHA256_HEX];
 };
@@ -38,6 +46,13 @@ struct sila_policy {
 /* Loads a policy file; NULL with "file:line: reason" in err. */
 struct sila_policy *sila_policy_load(const char *path, char *err, size_t errlen);
 void sila_policy_free(struct sila_policy *p);
+
+/*
+ * Adds to tags (a jansson array of strings) every tag the policy's
+ * [implies] section derives from them, until nothing more follows.
+ */
+struct json_t;
+void sila_policy_imply(const struct sila_policy *p, struct json_t *tags);
 
 /* The level a tag raises a document to; 0 for a tag the policy does not name. */
 int sila_policy_tag_level(const struct sila_policy *p, const char *tag);

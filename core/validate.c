@@ -178,7 +178,7 @@ int sila_luhn_ok(const char *s, size_t n)
 	return sum % 10 == 0;
 }
 
-/* The letters that may take the place of the first digit of an interim number's birth number. */
+/* The letters that may stand first in an interim number's birth number. */
 static const char interim_letters[] = "TRSUWXJKLMN";
 
 /*
@@ -229,12 +229,12 @@ static int pnr_date_ok(int year, int month, int day, int *coord)
 }
 
 /*
- * The century of a 12-digit number is taken as written, but only 18, 19 and
- * 20 occur in the population register. A short number gets the most recent
- * year ending in its two digits that is not after today, or not after
- * today minus 100 years when written with '+'. Birth number 000 is never
- * issued, and the Luhn check covers YYMMDDNNN and C with an interim letter
- * counted as 1.
+ * out may be NULL, and a NULL today means the current date. The century of
+ * a 12-digit number is taken as written, but only 18, 19 and 20 occur in
+ * the population register. A short number gets the most recent year ending
+ * in its two digits that is not after today, or not after today minus 100
+ * years when written with '+'. Birth number 000 is never issued, and the
+ * Luhn check covers YYMMDDNNN and C with an interim letter counted as 1.
  */
 enum sila_pnr_kind sila_pnr_parse(const char *s, size_t n,
 				  const struct sila_date *today,
@@ -258,8 +258,8 @@ enum sila_pnr_kind sila_pnr_parse(const char *s, size_t n,
 	if (datelen < 6)
 		return SILA_PNR_INVALID;
 
-	interim = tail[0] != '\0' &&
-		  memchr(interim_letters, tail[0], sizeof(interim_letters) - 1);
+	interim = memchr(interim_letters, tail[0],
+			 sizeof(interim_letters) - 1) != NULL;
 	if (!all_digits(tail + 1, 3))
 		return SILA_PNR_INVALID;
 	if (interim ? !allow_interim : !is_digit((unsigned char)tail[0]))
@@ -412,7 +412,7 @@ int sila_dk_cpr_valid(const char *s, size_t n)
 	return sila_date_valid(year, dval(d + 2, 2), dval(d, 2));
 }
 
-/* The century a HETU's sign stands for, or 0 for a character that is no sign. */
+/* The century a HETU's sign stands for, or 0 for a character that is none. */
 static int hetu_century(int c)
 {
 	if (c == '+')
@@ -527,7 +527,7 @@ static size_t card_digits(const char *s, size_t n, char *buf)
 	return nd;
 }
 
-/* Whether the digits belong to a known issuer's range with a length it issues. */
+/* Whether the digits fall in a known issuer's range, at a length it issues. */
 static int card_issuer_ok(const char *d, size_t nd)
 {
 	size_t i;
@@ -700,7 +700,7 @@ static int bound_after(const char *text, size_t len, size_t end)
 	return end >= len || !is_alnum((unsigned char)text[end]);
 }
 
-/* Fills a finding. */
+/* Records a finding's span, its two renderings and whether a checksum held. */
 static void set_id(struct sila_id *out, size_t start, size_t end,
 		   const char *canon, const char *masked, int strong)
 {
@@ -761,7 +761,10 @@ static int v_samordning(const char *text, size_t len, size_t end,
 	return find_pnr(text, len, end, ctx, SILA_PNR_SAMORDNING, out);
 }
 
-/* Interim numbers are off unless the context allows them, as in the personnummer spec. */
+/*
+ * Interim numbers are off unless the context allows them, as in the
+ * personnummer spec.
+ */
 static int v_interim(const char *text, size_t len, size_t end,
 		     const struct sila_vctx *ctx, struct sila_id *out)
 {
@@ -846,7 +849,7 @@ static int v_no_fnr(const char *text, size_t len, size_t end,
 	return 1;
 }
 
-/* A CPR number is shown as DDMMYY-SSSS; without a checksum it is never strong. */
+/* A CPR number is shown as DDMMYY-SSSS and, having no checksum, is weak. */
 static int v_dk_cpr(const char *text, size_t len, size_t end,
 		    const struct sila_vctx *ctx, struct sila_id *out)
 {
@@ -869,7 +872,7 @@ static int v_dk_cpr(const char *text, size_t len, size_t end,
 	return 1;
 }
 
-/* A HETU keeps its century sign in the masked form, which shows the birth date. */
+/* A HETU's masked form keeps the birth date and the century sign. */
 static int v_fi_hetu(const char *text, size_t len, size_t end,
 		     const struct sila_vctx *ctx, struct sila_id *out)
 {
