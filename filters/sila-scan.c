@@ -124,8 +124,12 @@ int main(int argc, char **argv)
 	for (int i = 0; i < ntoggles; i++)
 		if (sila_rules_enable(rules, toggles[i], toggle_on[i]) != 0)
 			sila_die("no rule '%s' in the rule set", toggles[i]);
+	/* --interim and --enable se.interimsnummer mean the same. */
 	if (opts.allow_interim)
 		sila_rules_enable(rules, "se.interimsnummer", 1);
+	else if (sila_rules_find(rules, "se.interimsnummer") &&
+		 sila_rules_find(rules, "se.interimsnummer")->enabled)
+		opts.allow_interim = 1;
 	scanner = sila_scanner_new(rules, err, sizeof(err));
 	if (!scanner)
 		sila_die("%s", err);
