@@ -40,6 +40,14 @@ struct agg {
 	enum sila_confidence conf;
 };
 
+/* A validated match, before aggregation. */
+struct hit {
+	size_t rule;
+	struct sila_id id;
+	enum sila_confidence conf;
+	int dropped;
+};
+
 struct sila_scanner *sila_scanner_new(const struct sila_rules *rules, char *err, size_t errlen)
 {
 	struct sila_scanner *s = calloc(1, sizeof(*s));
@@ -191,68 +199,44 @@ static int cmp_agg_offset(const void *a, const void *b)
 	return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
-int sila_scan_text(struct sila_scanner *s, const char *text, size_t len, int paged,
-		   const struct sila_scan_opts *o, json_t **findings, json_t **tags,
-		   int *truncated, char *err, size_t errlen)
+/*
+ * Confirms each candidate with its rule's validator, weighs the keywords
+ * around it, and keeps the confirmed ones as hits, in end order. Overlapping
+ * matches of one rule (two expressions for one citation) are one hit.
+ */
+static int validate(const struct sila_rules *rules, const char *text, size_t len,
+		    const struct cands *c, const struct sila_vctx *vctx,
+		    struct hit **out, size_t *nout)
 {
-	const struct sila_rules *rules = s->rules;
-	struct cands c = { NULL, 0, 0, o->max_matches ? o->max_matches : 1000000, 0 };
-	struct sila_vctx vctx = { o->today, o->allow_interim };
-	struct agg *aggs = NULL;
-	size_t naggs = 0, aalloc = 0, *table = NULL, tsize = 0;
-	size_t page_pos = 0, *rule_end = calloc(rules->nrules + 1, sizeof(*rule_end));
-	unsigned page = 1;
-	hs_error_t rc;
-	int ret = SILA_OK;
+	size_t *rule_end = calloc(rules->nrules + 1, sizeof(*rule_end));
+	struct hit *hits = NULL;
+	size_t n = 0, alloc = 0;
 
-	*findings = NULL;
-	*tags = NULL;
-	*truncated = 0;
-	if (!rule_end) {
-		snprintf(err, errlen, "out of memory");
+	if (!rule_end)
 		return SILA_FAILED;
-	}
-	if (len > UINT32_MAX) {
-		snprintf(err, errlen, "text longer than 4 GiB");
-		free(rule_end);
-		return SILA_FAILED;
-	}
-	rc = hs_scan(s->db, text, (unsigned)len, 0, s->scratch, on_match, &c);
-	if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
-		snprintf(err, errlen, "Hyperscan scan failed (%d)", (int)rc);
-		free(c.v);
-		free(rule_end);
-		return SILA_FAILED;
-	}
-	*truncated = c.truncated;
-
-	for (size_t i = 0; i < c.n; i++) {
-		const struct sila_expr *e = &rules->expr[c.v[i].expr];
+	for (size_t i = 0; i < c->n; i++) {
+		const struct sila_expr *e = &rules->expr[c->v[i].expr];
 		const struct sila_rule *r = &rules->rule[e->rule];
-		struct sila_id id;
 		enum sila_confidence conf = r->confidence;
-		size_t a, b, slot;
-		uint64_t h;
+		struct sila_id id;
+		size_t a, b;
 
 		memset(&id, 0, sizeof(id));
-		id.start = c.v[i].from;
+		id.start = c->v[i].from;
 		if (r->validator) {
-			if (!r->validator->fn(text, len, c.v[i].to, &vctx, &id))
+			if (!r->validator->fn(text, len, c->v[i].to, vctx, &id))
 				continue;
 		} else {
-			size_t n = c.v[i].to - c.v[i].from;
+			size_t k = c->v[i].to - c->v[i].from;
 
-			if (n >= sizeof(id.canon))
-				n = sizeof(id.canon) - 1;
-			memcpy(id.canon, text + c.v[i].from, n);
-			id.canon[n] = '\0';
+			if (k >= sizeof(id.canon))
+				k = sizeof(id.canon) - 1;
+			memcpy(id.canon, text + c->v[i].from, k);
+			id.canon[k] = '\0';
 			memcpy(id.masked, id.canon, sizeof(id.masked));
-			id.end = c.v[i].to;
+			id.end = c->v[i].to;
+			id.strong = 1;
 		}
-		/*
-		 * One occurrence is counted once: a rule's matches that overlap
-		 * (two expressions for the same citation) are one finding.
-		 */
 		if (rule_end[e->rule] && id.start < rule_end[e->rule])
 			continue;
 		/* Negative keywords just before the match reject it (a phone number, an org.nr). */
@@ -267,38 +251,109 @@ int sila_scan_text(struct sila_scanner *s, const char *text, size_t len, int pag
 			continue;
 		else if (!id.strong && conf > SILA_CONF_LOW)
 			conf--;
+		rule_end[e->rule] = id.end;
+		if (n == alloc) {
+			size_t na = alloc ? alloc * 2 : 64;
+			struct hit *p = realloc(hits, na * sizeof(*p));
+
+			if (!p) {
+				free(hits);
+				free(rule_end);
+				return SILA_FAILED;
+			}
+			hits = p;
+			alloc = na;
+		}
+		hits[n].rule = e->rule;
+		hits[n].id = id;
+		hits[n].conf = conf;
+		hits[n].dropped = 0;
+		n++;
+	}
+	free(rule_end);
+	*out = hits;
+	*nout = n;
+	return SILA_OK;
+}
+
+/* How far apart two hits' ends can be and their spans still overlap. */
+#define SPAN_MAX 64
+
+/*
+ * When a match that no checksum confirmed (a CPR number) covers the same
+ * digits as a checksum-confirmed match of another rule (a personnummer),
+ * the confirmed one is the finding. Hits are in end order and short, so
+ * only near neighbours need looking at.
+ */
+static void resolve_overlaps(struct hit *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (h[i].id.strong)
+			continue;
+		for (size_t j = i; j-- > 0 && h[j].id.end + SPAN_MAX > h[i].id.end;)
+			if (h[j].id.strong && h[j].rule != h[i].rule &&
+			    h[j].id.start < h[i].id.end && h[i].id.start < h[j].id.end)
+				h[i].dropped = 1;
+		for (size_t j = i + 1; j < n && h[j].id.end < h[i].id.end + SPAN_MAX; j++)
+			if (h[j].id.strong && h[j].rule != h[i].rule &&
+			    h[j].id.start < h[i].id.end && h[i].id.start < h[j].id.end)
+				h[i].dropped = 1;
+	}
+}
+
+/* Grows the open-addressing index over aggs so it stays at most half full. */
+static int grow_table(size_t **table, size_t *tsize, const struct agg *aggs, size_t naggs)
+{
+	size_t ns = *tsize ? *tsize * 2 : 64;
+	size_t *nt = malloc(ns * sizeof(*nt));
+
+	if (!nt)
+		return SILA_FAILED;
+	for (size_t k = 0; k < ns; k++)
+		nt[k] = SIZE_MAX;
+	for (size_t k = 0; k < naggs; k++) {
+		size_t sl = agg_hash(aggs[k].rule, aggs[k].canon) & (ns - 1);
+
+		while (nt[sl] != SIZE_MAX)
+			sl = (sl + 1) & (ns - 1);
+		nt[sl] = k;
+	}
+	free(*table);
+	*table = nt;
+	*tsize = ns;
+	return SILA_OK;
+}
+
+/*
+ * Aggregates the kept hits per rule and distinct value, with the page and
+ * offset of the first occurrence, into *out (sorted by offset).
+ */
+static int aggregate(const char *text, int paged, const struct hit *h, size_t n,
+		     struct agg **out, size_t *nout)
+{
+	struct agg *aggs = NULL;
+	size_t naggs = 0, aalloc = 0, *table = NULL, tsize = 0, page_pos = 0;
+	unsigned page = 1;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t slot;
+
+		if (h[i].dropped)
+			continue;
 		if (paged) {
-			if (id.start < page_pos) {
+			if (h[i].id.start < page_pos) {
 				page_pos = 0;
 				page = 1;
 			}
-			for (; page_pos < id.start; page_pos++)
+			for (; page_pos < h[i].id.start; page_pos++)
 				page += text[page_pos] == '\f';
 		}
-		/* Aggregate per rule and value in an open-addressing table of indexes. */
-		if (naggs * 2 >= tsize) {
-			size_t ns = tsize ? tsize * 2 : 64;
-			size_t *nt = malloc(ns * sizeof(*nt));
-
-			if (!nt)
-				goto oom;
-			for (size_t k = 0; k < ns; k++)
-				nt[k] = SIZE_MAX;
-			for (size_t k = 0; k < naggs; k++) {
-				size_t sl = agg_hash(aggs[k].rule, aggs[k].canon) & (ns - 1);
-
-				while (nt[sl] != SIZE_MAX)
-					sl = (sl + 1) & (ns - 1);
-				nt[sl] = k;
-			}
-			free(table);
-			table = nt;
-			tsize = ns;
-		}
-		h = agg_hash(e->rule, id.canon);
-		for (slot = h & (tsize - 1); table[slot] != SIZE_MAX; slot = (slot + 1) & (tsize - 1))
-			if (aggs[table[slot]].rule == e->rule &&
-			    strcmp(aggs[table[slot]].canon, id.canon) == 0)
+		if (naggs * 2 >= tsize && grow_table(&table, &tsize, aggs, naggs) != SILA_OK)
+			goto oom;
+		for (slot = agg_hash(h[i].rule, h[i].id.canon) & (tsize - 1); table[slot] != SIZE_MAX;
+		     slot = (slot + 1) & (tsize - 1))
+			if (aggs[table[slot]].rule == h[i].rule &&
+			    strcmp(aggs[table[slot]].canon, h[i].id.canon) == 0)
 				break;
 		if (table[slot] == SIZE_MAX) {
 			struct agg *ag;
@@ -313,56 +368,97 @@ int sila_scan_text(struct sila_scanner *s, const char *text, size_t len, int pag
 				aalloc = na;
 			}
 			ag = &aggs[naggs];
-			ag->rule = e->rule;
-			memcpy(ag->canon, id.canon, sizeof(ag->canon));
-			memcpy(ag->masked, id.masked, sizeof(ag->masked));
+			ag->rule = h[i].rule;
+			memcpy(ag->canon, h[i].id.canon, sizeof(ag->canon));
+			memcpy(ag->masked, h[i].id.masked, sizeof(ag->masked));
 			ag->count = 0;
-			ag->offset = id.start;
+			ag->offset = h[i].id.start;
 			ag->page = page;
-			ag->conf = conf;
+			ag->conf = h[i].conf;
 			table[slot] = naggs++;
 		}
-		rule_end[e->rule] = id.end;
 		aggs[table[slot]].count++;
-		if (conf > aggs[table[slot]].conf)
-			aggs[table[slot]].conf = conf;
+		if (h[i].conf > aggs[table[slot]].conf)
+			aggs[table[slot]].conf = h[i].conf;
 	}
-
+	free(table);
 	if (naggs)
 		qsort(aggs, naggs, sizeof(*aggs), cmp_agg_offset);
-	*findings = json_array();
-	*tags = json_array();
+	*out = aggs;
+	*nout = naggs;
+	return SILA_OK;
+oom:
+	free(table);
+	free(aggs);
+	return SILA_FAILED;
+}
+
+/* Turns aggregated findings into the report's findings and tags arrays. */
+static void to_json(const struct sila_rules *rules, const struct agg *aggs, size_t naggs,
+		    int paged, int reveal, json_t *findings, json_t *tags)
+{
 	for (size_t k = 0; k < naggs; k++) {
 		const struct sila_rule *r = &rules->rule[aggs[k].rule];
 		json_t *f = json_object();
 
 		json_object_set_new(f, "rule", json_string(r->id));
-		json_object_set_new(f, "value", json_string(o->reveal ? aggs[k].canon : aggs[k].masked));
+		json_object_set_new(f, "value", json_string(reveal ? aggs[k].canon : aggs[k].masked));
 		json_object_set_new(f, "count", json_integer((json_int_t)aggs[k].count));
 		json_object_set_new(f, "confidence", json_string(sila_confidence_name(aggs[k].conf)));
 		if (paged)
 			json_object_set_new(f, "page", json_integer(aggs[k].page));
 		json_object_set_new(f, "offset", json_integer((json_int_t)aggs[k].offset));
-		json_array_append_new(*findings, f);
+		json_array_append_new(findings, f);
 		for (char **t = r->tags; t && *t; t++) {
 			size_t i;
 			json_t *v;
 			int have = 0;
 
-			json_array_foreach(*tags, i, v)
+			json_array_foreach(tags, i, v)
 				have |= strcmp(json_string_value(v), *t) == 0;
 			if (!have)
-				json_array_append_new(*tags, json_string(*t));
+				json_array_append_new(tags, json_string(*t));
 		}
 	}
-	goto out;
-oom:
-	snprintf(err, errlen, "out of memory");
-	ret = SILA_FAILED;
-out:
+}
+
+int sila_scan_text(struct sila_scanner *s, const char *text, size_t len, int paged,
+		   const struct sila_scan_opts *o, json_t **findings, json_t **tags,
+		   int *truncated, char *err, size_t errlen)
+{
+	struct cands c = { NULL, 0, 0, o->max_matches ? o->max_matches : 1000000, 0 };
+	struct sila_vctx vctx = { o->today, o->allow_interim };
+	struct hit *hits = NULL;
+	struct agg *aggs = NULL;
+	size_t nhits = 0, naggs = 0;
+	hs_error_t rc;
+
+	*findings = NULL;
+	*tags = NULL;
+	*truncated = 0;
+	if (len > UINT32_MAX) {
+		snprintf(err, errlen, "text longer than 4 GiB");
+		return SILA_FAILED;
+	}
+	rc = hs_scan(s->db, text, (unsigned)len, 0, s->scratch, on_match, &c);
+	if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
+		snprintf(err, errlen, "Hyperscan scan failed (%d)", (int)rc);
+		free(c.v);
+		return SILA_FAILED;
+	}
+	*truncated = c.truncated;
+	if (validate(s->rules, text, len, &c, &vctx, &hits, &nhits) != SILA_OK ||
+	    (resolve_overlaps(hits, nhits), aggregate(text, paged, hits, nhits, &aggs, &naggs)) != SILA_OK) {
+		snprintf(err, errlen, "out of memory");
+		free(c.v);
+		free(hits);
+		return SILA_FAILED;
+	}
+	*findings = json_array();
+	*tags = json_array();
+	to_json(s->rules, aggs, naggs, paged, o->reveal, *findings, *tags);
 	free(c.v);
+	free(hits);
 	free(aggs);
-	free(table);
-	free(rule_end);
-	return ret;
+	return SILA_OK;
 }
