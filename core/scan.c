@@ -7,8 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <hs.h>
 
+#include "hash.h"
 #include "scan.h"
 #include "status.h"
 
@@ -48,20 +52,121 @@ struct hit {
 	int dropped;
 };
 
-struct sila_scanner *sila_scanner_new(const struct sila_rules *rules, char *err, size_t errlen)
+/*
+ * The cache key of a compiled database: the rule set's hash, which rules
+ * are enabled, the Hyperscan version and the CPU features it compiled for.
+ */
+static void cache_key(const struct sila_rules *rules, char key[SILA_SHA256_HEX])
 {
-	struct sila_scanner *s = calloc(1, sizeof(*s));
+	struct sila_sha256 *h = sila_sha256_new();
+	hs_platform_info_t plat;
+
+	if (!h) {
+		key[0] = '\0';
+		return;
+	}
+	sila_sha256_update(h, rules->hash, strlen(rules->hash));
+	for (size_t i = 0; i < rules->nrules; i++)
+		if (rules->rule[i].enabled)
+			sila_sha256_update(h, rules->rule[i].id, strlen(rules->rule[i].id) + 1);
+	sila_sha256_update(h, hs_version(), strlen(hs_version()));
+	if (hs_populate_platform(&plat) == HS_SUCCESS)
+		sila_sha256_update(h, &plat, sizeof(plat));
+	sila_sha256_finish(h, key);
+}
+
+/*
+ * Where compiled databases are kept: $SILA_CACHE_DIR, else
+ * $XDG_CACHE_HOME/sila, else ~/.cache/sila. SILA_CACHE_DIR set to "" (or
+ * "off") turns the cache off. Returns 0 and the file path for key.
+ */
+static int cache_path(const char *key, char *out, size_t outlen)
+{
+	const char *dir = getenv("SILA_CACHE_DIR");
+	const char *base;
+
+	if (!key[0])
+		return -1;
+	if (dir) {
+		if (!*dir || strcmp(dir, "off") == 0)
+			return -1;
+		snprintf(out, outlen, "%s/%s.hsdb", dir, key);
+		return 0;
+	}
+	if ((base = getenv("XDG_CACHE_HOME")) && *base)
+		snprintf(out, outlen, "%s/sila/%s.hsdb", base, key);
+	else if ((base = getenv("HOME")) && *base)
+		snprintf(out, outlen, "%s/.cache/sila/%s.hsdb", base, key);
+	else
+		return -1;
+	return 0;
+}
+
+/* Loads a cached database; NULL when there is none or it does not deserialize. */
+static hs_database_t *cache_load(const char *path)
+{
+	size_t len;
+	char *bytes = sila_read_small_file(path, (size_t)256 << 20, &len);
+	hs_database_t *db = NULL;
+
+	if (bytes && hs_deserialize_database(bytes, len, &db) != HS_SUCCESS)
+		db = NULL;
+	free(bytes);
+	return db;
+}
+
+/* Creates each missing directory of path's parent, like mkdir -p. */
+static void make_parents(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(path, 0700);
+		*p = '/';
+	}
+}
+
+/*
+ * Stores a compiled database for the next start. Written to a temporary
+ * file and renamed, so a reader never sees half a file; any failure just
+ * leaves the cache empty.
+ */
+static void cache_store(const hs_database_t *db, const char *path)
+{
+	char *bytes = NULL, tmp[4200];
+	size_t len = 0;
+	FILE *f;
+
+	if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	make_parents(tmp);
+	f = fopen(tmp, "wb");
+	if (f) {
+		int ok = fwrite(bytes, 1, len, f) == len;
+
+		ok &= fclose(f) == 0;
+		if (!ok || rename(tmp, path) != 0)
+			remove(tmp);
+	}
+	free(bytes);
+}
+
+/* Compiles the enabled rules into one block-mode database. */
+static hs_database_t *compile(const struct sila_rules *rules, char *err, size_t errlen)
+{
 	const char **exprs = calloc(rules->nexpr + 1, sizeof(*exprs));
 	unsigned *flags = calloc(rules->nexpr + 1, sizeof(*flags));
 	unsigned *ids = calloc(rules->nexpr + 1, sizeof(*ids));
 	hs_compile_error_t *cerr = NULL;
+	hs_database_t *db = NULL;
 	unsigned n = 0;
 
-	if (!s || !exprs || !flags || !ids) {
+	if (!exprs || !flags || !ids) {
 		snprintf(err, errlen, "out of memory");
-		goto fail;
+		goto out;
 	}
-	s->rules = rules;
 	for (size_t i = 0; i < rules->nexpr; i++) {
 		const struct sila_rule *r = &rules->rule[rules->expr[i].rule];
 
@@ -74,9 +179,9 @@ struct sila_scanner *sila_scanner_new(const struct sila_rules *rules, char *err,
 	}
 	if (n == 0) {
 		snprintf(err, errlen, "no enabled rule has an expression");
-		goto fail;
+		goto out;
 	}
-	if (hs_compile_multi(exprs, flags, ids, n, HS_MODE_BLOCK, NULL, &s->db, &cerr) != HS_SUCCESS) {
+	if (hs_compile_multi(exprs, flags, ids, n, HS_MODE_BLOCK, NULL, &db, &cerr) != HS_SUCCESS) {
 		if (cerr && cerr->expression >= 0) {
 			const struct sila_expr *e = &rules->expr[ids[cerr->expression]];
 
@@ -87,20 +192,43 @@ struct sila_scanner *sila_scanner_new(const struct sila_rules *rules, char *err,
 				 cerr ? cerr->message : "unknown error");
 		}
 		hs_free_compile_error(cerr);
-		goto fail;
+		db = NULL;
+	}
+out:
+	free(exprs);
+	free(flags);
+	free(ids);
+	return db;
+}
+
+struct sila_scanner *sila_scanner_new(const struct sila_rules *rules, char *err, size_t errlen)
+{
+	struct sila_scanner *s = calloc(1, sizeof(*s));
+	char key[SILA_SHA256_HEX], path[4096];
+	int cached;
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->rules = rules;
+	cache_key(rules, key);
+	cached = cache_path(key, path, sizeof(path)) == 0;
+	if (cached)
+		s->db = cache_load(path);
+	if (!s->db) {
+		s->db = compile(rules, err, errlen);
+		if (!s->db)
+			goto fail;
+		if (cached)
+			cache_store(s->db, path);
 	}
 	if (hs_alloc_scratch(s->db, &s->scratch) != HS_SUCCESS) {
 		snprintf(err, errlen, "cannot allocate Hyperscan scratch space");
 		goto fail;
 	}
-	free(exprs);
-	free(flags);
-	free(ids);
 	return s;
 fail:
-	free(exprs);
-	free(flags);
-	free(ids);
 	sila_scanner_free(s);
 	return NULL;
 }
