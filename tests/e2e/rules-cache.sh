@@ -16,5 +16,6 @@ printf '\n[extra.rule]\nexpression = Personnummer\nflags = S\nvalidator = citati
 assert_eq "$(scan)" '["extra.rule","se.personnummer"]' "changed rules are compiled anew"
 for f in "$T"/cache/*; do printf 'garbage' > "$f"; done
 assert_eq "$(scan)" '["extra.rule","se.personnummer"]' "a damaged cache is not trusted"
-SILA_CACHE_DIR= "$BIN/sila" "$T/doc.txt" > /dev/null
+SILA_CACHE_DIR= run "$BIN/sila" "$T/doc.txt" > /dev/null
+assert_eq "$rc" 1 "the cache turned off"
 echo ok
