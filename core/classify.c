@@ -2,6 +2,7 @@
  * classify.c - applying the policy to one record, and containers to their members.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,7 +132,7 @@ json_t *sila_classify(struct sila_classifier *c, const json_t *hdr)
 	const json_t *in_tags = json_object_get(hdr, "tags");
 	const json_t *in_trace = json_object_get(hdr, "trace");
 	size_t depth = json_array_size(json_object_get(hdr, "member"));
-	json_t *out = json_object(), *tags = json_array(), *warnings, *trace, *f;
+	json_t *out = json_object(), *tags = json_array(), *warnings, *trace, *f, *out_findings;
 	int status = sila_doc_status_parse(json_string_value(json_object_get(hdr, "status")));
 	int level = 0, is_container = json_object_get(hdr, "container") != NULL;
 	size_t i, personal = 0;
@@ -160,6 +161,23 @@ json_t *sila_classify(struct sila_classifier *c, const json_t *hdr)
 	json_array_foreach(in_tags, i, f)
 		if (json_is_string(f))
 			add_tag(tags, json_string_value(f));
+
+	/* A sensitivity label the document carries is a finding, and a tag if the policy says. */
+	out_findings = findings ? json_deep_copy(findings) : json_array();
+	json_array_foreach(json_object_get(hdr, "labels"), i, f) {
+		const char *name = json_string_value(json_object_get(f, "name"));
+		const char *source = json_string_value(json_object_get(f, "source"));
+		const char *tag = sila_policy_label_tag(p, name);
+		char rule[64];
+
+		if (!name || !source)
+			continue;
+		snprintf(rule, sizeof(rule), "label.%s", source);
+		json_array_append_new(out_findings, json_pack("{s:s,s:s,s:i,s:s,s:s}", "rule", rule,
+			"value", name, "count", 1, "confidence", "high", "in", "metadata"));
+		if (tag)
+			add_tag(tags, tag);
+	}
 
 	/* A container takes in what its members added up to. */
 	if (is_container && depth < c->npend && c->pend[depth].parent) {
@@ -240,7 +258,7 @@ json_t *sila_classify(struct sila_classifier *c, const json_t *hdr)
 	json_object_set_new(out, "level", json_integer(level));
 	json_object_set_new(out, "label", json_string(p->labels[level]));
 	json_object_set_new(out, "tags", tags);
-	json_object_set_new(out, "findings", findings ? json_deep_copy(findings) : json_array());
+	json_object_set_new(out, "findings", out_findings);
 	json_object_set_new(out, "warnings", warnings);
 	{
 		static const char *const tail[] = { "pages", "container", "members", NULL };

@@ -14,6 +14,52 @@
 #include "names.h"
 
 #define DOCX_TYPE "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#define PPTX_TYPE "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+/* Which extractor reads a MIME type; the first prefix that matches wins. */
+enum kind { K_NONE, K_PDF, K_OOXML, K_ODF, K_OLE2, K_RTF, K_HTML, K_XML, K_PLAIN };
+
+static const struct {
+	const char *type; /* a MIME type, or a prefix ending in '*' */
+	enum kind kind;
+} dispatch[] = {
+	{ "application/pdf", K_PDF },
+	{ "application/vnd.openxmlformats-officedocument.*", K_OOXML },
+	{ "application/vnd.ms-word.*", K_OOXML },
+	{ "application/vnd.ms-excel.sheet.macroEnabled*", K_OOXML },
+	{ "application/vnd.ms-powerpoint.presentation.macroEnabled*", K_OOXML },
+	{ "application/vnd.oasis.opendocument.*", K_ODF },
+	{ "application/msword", K_OLE2 },
+	{ "application/vnd.ms-excel", K_OLE2 },
+	{ "application/vnd.ms-powerpoint", K_OLE2 },
+	{ "application/vnd.ms-office", K_OLE2 },
+	{ "application/x-ole-storage", K_OLE2 },
+	{ "application/CDFV2*", K_OLE2 },
+	{ "text/rtf", K_RTF },
+	{ "application/rtf", K_RTF },
+	{ "text/html", K_HTML },
+	{ "application/xhtml+xml", K_HTML },
+	{ "text/xml", K_XML },
+	{ "application/xml", K_XML },
+	{ "image/svg+xml", K_XML },
+	{ "text/*", K_PLAIN },
+	{ "application/json", K_PLAIN },
+	{ "application/csv", K_PLAIN },
+	{ "message/rfc822", K_PLAIN },
+};
+
+static enum kind kind_of(const char *type)
+{
+	for (size_t i = 0; i < sizeof(dispatch) / sizeof(dispatch[0]); i++) {
+		const char *d = dispatch[i].type;
+		size_t n = strlen(d);
+
+		if (d[n - 1] == '*' ? strncmp(type, d, n - 1) == 0 : strcmp(type, d) == 0)
+			return dispatch[i].kind;
+	}
+	return K_NONE;
+}
 
 struct sila_extractor {
 	magic_t magic;
@@ -51,14 +97,6 @@ void sila_extractor_free(struct sila_extractor *x)
 	free(x);
 }
 
-/* Whether a MIME type is text that needs no parser of its own. */
-static int is_plain(const char *type)
-{
-	return strncmp(type, "text/", 5) == 0 || strcmp(type, "application/json") == 0 ||
-	       strcmp(type, "application/xml") == 0 || strcmp(type, "application/csv") == 0 ||
-	       strcmp(type, "message/rfc822") == 0;
-}
-
 /*
  * Whether bytes libmagic could not name are text after all: short notes
  * and files with a few odd bytes are common. Valid UTF-8 (or single-byte
@@ -88,6 +126,10 @@ static const char *refine_zip(const char *data, size_t len, const char *type)
 		return type;
 	if (sila_zip_has(data, len, "word/document.xml"))
 		return DOCX_TYPE;
+	if (sila_zip_has(data, len, "xl/workbook.xml"))
+		return XLSX_TYPE;
+	if (sila_zip_has(data, len, "ppt/presentation.xml"))
+		return PPTX_TYPE;
 	return type;
 }
 
@@ -111,13 +153,16 @@ void sila_extract(struct sila_extractor *x, const char *data, size_t len,
 	snprintf(x->type, sizeof(x->type), "%s", t);
 	*type = x->type;
 
-	if (strcmp(t, "application/pdf") == 0)
-		sila_extract_pdf(data, len, out);
-	else if (strcmp(t, DOCX_TYPE) == 0)
-		sila_extract_docx(data, len, out);
-	else if (is_plain(t))
-		sila_extract_plain(data, len, out);
-	else {
+	switch (kind_of(t)) {
+	case K_PDF: sila_extract_pdf(data, len, out); break;
+	case K_OOXML: sila_extract_ooxml(data, len, t, out); break;
+	case K_ODF: sila_extract_odf(data, len, t, out); break;
+	case K_OLE2: sila_extract_ole2(data, len, t, out); break;
+	case K_RTF: sila_extract_rtf(data, len, out); break;
+	case K_HTML: sila_extract_html(data, len, out); break;
+	case K_XML: sila_extract_xml(data, len, out); break;
+	case K_PLAIN: sila_extract_plain(data, len, out); break;
+	default:
 		sila_warn_add(out->warnings, "unsupported-type", "no text extractor for %s", t);
 		sila_text_status(out, SILA_DOC_UNSCANNABLE);
 	}

@@ -167,9 +167,12 @@ static int extract_rank(const char *data, size_t len, int rank, struct sila_text
 	return found;
 }
 
-void sila_extract_docx(const char *data, size_t len, struct sila_text *out)
+void sila_extract_ooxml(const char *data, size_t len, const char *type, struct sila_text *out)
 {
-	int body = extract_rank(data, len, 0, out);
+	int body;
+
+	(void)type;
+	body = extract_rank(data, len, 0, out);
 
 	if (body <= 0) {
 		sila_warn_add(out->warnings, "extraction-failed", "no readable word/document.xml");

@@ -26,12 +26,67 @@ void sila_policy_free(struct sila_policy *p)
 	free(p->large_tag);
 	free(p->leak_when);
 	sila_free_list(p->leak_unless);
+	for (size_t i = 0; i < p->nlabel_tags; i++) {
+		free(p->label_tags[i].word);
+		free(p->label_tags[i].tag);
+	}
+	free(p->label_tags);
 	for (size_t i = 0; i < p->nimplies; i++) {
 		free(p->implies[i].tag);
 		sila_free_list(p->implies[i].all_of);
 	}
 	free(p->implies);
 	free(p);
+}
+
+/* Lower-cases ASCII and the UTF-8 capitals Å Ä Ö É in place. */
+static void fold(char *s)
+{
+	for (unsigned char *p = (unsigned char *)s; *p; p++) {
+		if (p[0] == 0xc3 && p[1] >= 0x80 && p[1] <= 0x9e && p[1] != 0x97) {
+			p[1] += 0x20;
+			p++;
+		} else {
+			*p = (unsigned char)tolower(*p);
+		}
+	}
+}
+
+/* Whether word (folded) stands in text (folded) with no letter or digit on either side. */
+static int has_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = text; n && (p = strstr(p, word)); p++) {
+		int before = p == text || !(isalnum((unsigned char)p[-1]) || (unsigned char)p[-1] >= 0x80);
+		int after = !(isalnum((unsigned char)p[n]) || (unsigned char)p[n] >= 0x80);
+
+		if (before && after)
+			return 1;
+	}
+	return 0;
+}
+
+const char *sila_policy_label_tag(const struct sila_policy *p, const char *name)
+{
+	char *n = strdup(name ? name : "");
+	const char *tag = NULL;
+
+	if (!n)
+		return NULL;
+	fold(n);
+	for (size_t i = 0; i < p->nlabel_tags && !tag; i++) {
+		char *k = strdup(p->label_tags[i].word);
+
+		if (!k)
+			break;
+		fold(k);
+		if (has_word(n, k))
+			tag = p->label_tags[i].tag;
+		free(k);
+	}
+	free(n);
+	return tag;
 }
 
 /* Whether the jansson array tags holds tag. */
@@ -198,6 +253,17 @@ struct sila_policy *sila_policy_load(const char *path, char *err, size_t errlen)
 			} else {
 				goto bad_key;
 			}
+		} else if (strcmp(section, "labels") == 0) {
+			struct sila_label_tag *lt = realloc(p->label_tags, (p->nlabel_tags + 1) * sizeof(*lt));
+
+			if (!lt)
+				goto oom;
+			p->label_tags = lt;
+			lt[p->nlabel_tags].word = strdup(key);
+			lt[p->nlabel_tags].tag = strdup(val);
+			p->nlabel_tags++;
+			if (!lt[p->nlabel_tags - 1].word || !lt[p->nlabel_tags - 1].tag)
+				goto oom;
 		} else if (strcmp(section, "implies") == 0) {
 			struct sila_implication *im = realloc(p->implies, (p->nimplies + 1) * sizeof(*im));
 

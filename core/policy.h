@@ -22,6 +22,12 @@ struct sila_tag_level {
 	int level;
 };
 
+/* A word in a sensitivity label's name, and the tag it stands for. */
+struct sila_label_tag {
+	char *word;
+	char *tag;
+};
+
 /* A tag that holds when all of a set of other tags do. */
 struct sila_implication {
 	char *tag;
@@ -37,6 +43,8 @@ struct sila_policy {
 	int large_level;
 	char *leak_when;      /* tag that calls for a marking */
 	char **leak_unless;   /* tags that count as a marking; NULL-terminated */
+	struct sila_label_tag *label_tags; /* [labels]: which label names mean which tag */
+	size_t nlabel_tags;
 	struct sila_implication *implies;
 	size_t nimplies;
 	int fail_level;
@@ -53,6 +61,13 @@ void sila_policy_free(struct sila_policy *p);
  */
 struct json_t;
 void sila_policy_imply(const struct sila_policy *p, struct json_t *tags);
+
+/*
+ * The tag a sensitivity label of this name stands for by the policy's
+ * [labels] section (a key matches when it is a whole word or words of the
+ * name, in any case), or NULL.
+ */
+const char *sila_policy_label_tag(const struct sila_policy *p, const char *name);
 
 /* The level a tag raises a document to; 0 for a tag the policy does not name. */
 int sila_policy_tag_level(const struct sila_policy *p, const char *tag);

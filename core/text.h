@@ -15,6 +15,8 @@
 
 struct sila_text {
 	struct sila_buf buf;      /* UTF-8 text; pages separated by '\f' */
+	struct sila_buf meta;     /* document metadata as "key: value" lines, UTF-8 */
+	json_t *labels;           /* sensitivity labels: [{"source","name","id"?}] */
 	unsigned pages;           /* pages in the document; 0 when not paged */
 	unsigned pages_no_text;   /* pages that had no text layer */
 	enum sila_doc_status status;
@@ -30,6 +32,21 @@ void sila_text_release(struct sila_text *t);
  * fits, warns once and returns SILA_WARN; callers may stop extracting then.
  */
 int sila_text_add(struct sila_text *t, const char *s, size_t n);
+
+/*
+ * Appends a metadata line "key: value" (title, subject, keywords, author,
+ * custom properties). Metadata is scanned like text but reported apart
+ * from the body. value need not be NUL-terminated; n is its length.
+ */
+int sila_text_meta(struct sila_text *t, const char *key, const char *value, size_t n);
+
+/*
+ * Records a sensitivity label the document carries (a Microsoft Purview
+ * MSIP label, an ODF or PDF classification property): source names where
+ * it was found ("msip", "odf", "pdf", "xmp"), name is the label's name as
+ * written, id its identifier or NULL.
+ */
+void sila_text_label(struct sila_text *t, const char *source, const char *name, const char *id);
 
 /* Raises the status to at least s. */
 void sila_text_status(struct sila_text *t, enum sila_doc_status s);

@@ -3,7 +3,9 @@
  *
  * Reads the record stream, detects each body's type with libmagic and
  * replaces the body with the document's text (pages separated by form
- * feeds), adding "type", "pages", "status" and "warnings" to the header.
+ * feeds), adding "type", "pages", "status" and "warnings" to the header,
+ * and the document's metadata ("metadata") and sensitivity labels
+ * ("labels") when it has any.
  * Records without a body (containers, files that could not be read) pass
  * unchanged.
  *
@@ -17,6 +19,7 @@
 #include "cli.h"
 #include "extract.h"
 #include "limit.h"
+#include "names.h"
 #include "record.h"
 #include "status.h"
 
@@ -112,6 +115,14 @@ int main(int argc, char **argv)
 		json_object_set_new(rec.hdr, "type", json_string(type));
 		if (t.pages)
 			json_object_set_new(rec.hdr, "pages", json_integer(t.pages));
+		if (t.meta.len) {
+			int lossy;
+
+			json_object_set_new(rec.hdr, "metadata",
+					    sila_json_lossy_string(t.meta.data, t.meta.len, &lossy));
+		}
+		if (json_array_size(t.labels))
+			json_object_set(rec.hdr, "labels", t.labels);
 		merge(rec.hdr, &t);
 		if (sila_warn_has(t.warnings, "extraction-failed")) {
 			json_t *w;

@@ -54,6 +54,44 @@ static void record_warn(json_t *hdr, enum sila_doc_status st, const char *code, 
 		json_object_set_new(hdr, "status", json_string(sila_doc_status_name(st)));
 }
 
+/*
+ * Scans the document's metadata (title, subject, custom properties) and
+ * adds its findings, marked "in": "metadata", to findings and tags. The
+ * metadata itself is dropped from the record: it may hold the very
+ * numbers the report must not show.
+ */
+static void scan_metadata(struct sila_scanner *scanner, json_t *hdr,
+			  const struct sila_scan_opts *opts, json_t *findings, json_t *tags)
+{
+	const char *meta = json_string_value(json_object_get(hdr, "metadata"));
+	json_t *mf, *mt, *v;
+	char err[256];
+	int truncated;
+	size_t i;
+
+	if (meta && sila_scan_text(scanner, meta, strlen(meta), 0, opts, &mf, &mt,
+				   &truncated, err, sizeof(err)) == SILA_OK) {
+		json_array_foreach(mf, i, v) {
+			json_object_del(v, "offset");
+			json_object_set_new(v, "in", json_string("metadata"));
+			json_array_append(findings, v);
+		}
+		json_array_foreach(mt, i, v) {
+			size_t j;
+			json_t *w;
+			int have = 0;
+
+			json_array_foreach(tags, j, w)
+				have |= json_equal(v, w);
+			if (!have)
+				json_array_append(tags, v);
+		}
+		json_decref(mf);
+		json_decref(mt);
+	}
+	json_object_del(hdr, "metadata");
+}
+
 /* The current time in UTC as ISO 8601, for the trace; static storage. */
 static const char *now_iso8601(void)
 {
@@ -157,6 +195,7 @@ int main(int argc, char **argv)
 				sila_record_error(rec.hdr, "%s", err);
 				record_warn(rec.hdr, SILA_DOC_ERROR, "scan-failed", err);
 			} else {
+				scan_metadata(scanner, rec.hdr, &opts, findings, tags);
 				json_object_set_new(rec.hdr, "findings", findings);
 				json_object_set_new(rec.hdr, "tags", tags);
 				if (truncated)
