@@ -2,7 +2,7 @@
 # that makes it traceable, and the sha256 of the file's own bytes.
 . "$(dirname "$0")/../lib.sh"
 set -e
-run "$BIN/sila" corpus > "$T/out" 2> /dev/null
+run "$BIN/sila" $(find corpus -maxdepth 1 -type f) > "$T/out" 2> /dev/null
 jq -e -s 'all(.[];
 	(.path | type) == "string" and (.size | type) == "number" and
 	(.sha256 | test("^[0-9a-f]{64}$")) and

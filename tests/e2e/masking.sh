@@ -1,12 +1,21 @@
-# The report must not become the leak: identity numbers are masked on
-# stdout and stderr unless --reveal is given.
+# The report must not become the leak: every identity number that --reveal
+# shows is absent, in any of its written forms, from the default output
+# and from standard error.
 . "$(dirname "$0")/../lib.sh"
 set -e
+run "$BIN/sila" --reveal corpus > "$T/revealed" 2> /dev/null
 run "$BIN/sila" corpus > "$T/out" 2> "$T/err"
-for n in 20000101-2384 200001012384 0001022391 20000102-2391 200001011493 000102-2383 20000102-2383; do
-	assert_not_contains "$T/out" "$n"
-	assert_not_contains "$T/err" "$n"
-done
+jq -r '.findings[] | select(.rule | test("^(se|no|dk|fi|payment|iban)")) | .value' "$T/revealed" | sort -u > "$T/values"
+[ -s "$T/values" ] || fail "the corpus revealed no identity numbers to check"
+while read -r v; do
+	digits=$(printf '%s' "$v" | tr -cd '0-9A-Z')
+	short=${digits:2}
+	for form in "$v" "$digits" "$short"; do
+		[ ${#form} -ge 10 ] || continue
+		assert_not_contains "$T/out" "$form"
+		assert_not_contains "$T/err" "$form"
+	done
+done < "$T/values"
 assert_contains "$T/out" '"value":"20000101-\*\*\*\*"'
 run "$BIN/sila" --reveal corpus/protokoll-sida2.pdf > "$T/out"
 assert_contains "$T/out" '"value":"20000101-2384"'
