@@ -197,7 +197,9 @@ static void expect(json_t *out, int level, const char *status, const char *const
 	int ok = json_integer_value(json_object_get(out, "level")) == level &&
 		 strcmp(jstr(out, "status"), status) == 0 && json_is_array(t);
 
-	for (const char *const *p = tags; ok && *p; p++, n++) {
+	while (tags[n])
+		n++;
+	for (const char *const *p = tags; ok && *p; p++) {
 		size_t i;
 		const json_t *v;
 		int have = 0;
