@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "hash.h"
 #include "names.h"
+#include "parts.h"
 #include "status.h"
 #include "text.h"
 #include "unpack.h"
@@ -382,26 +383,111 @@ static int expand(struct sila_unpack *u, json_t *hdr, const char *data, size_t l
 	return emit(u, hdr, NULL, 0);
 }
 
+/* What expanding a part container needs in its per-part callback. */
+struct parts_ctx {
+	struct sila_unpack *u;
+	json_t *hdr;       /* the container's header */
+	unsigned depth;
+	size_t members;
+	int ret;
+};
+
+/* Turns one part of a mail, mbox or .msg into a member, expanded in turn. */
+static int on_part(void *ctx, const char *name, const char *data, size_t len,
+		   enum sila_doc_status st, const char *code, const char *msg)
+{
+	struct parts_ctx *pc = ctx;
+	char sha[SILA_SHA256_HEX];
+	json_t *mhdr = member_hdr(pc->hdr, name, strlen(name));
+
+	if (!mhdr) {
+		pc->ret = SILA_FATAL;
+		return SILA_FATAL;
+	}
+	pc->members++;
+	pc->u->expanded += len;
+	sila_sha256_hex(data, len, sha);
+	json_object_set_new(mhdr, "size", json_integer((json_int_t)len));
+	json_object_set_new(mhdr, "sha256", json_string(sha));
+	if (st != SILA_DOC_OK) {
+		set_problem(mhdr, st, code ? code : "extraction-failed", msg ? msg : "part damaged");
+		set_problem(pc->hdr, SILA_DOC_PARTIAL, "partial-members", "some parts could not be read whole");
+	}
+	if (st >= SILA_DOC_UNSCANNABLE)
+		pc->ret = emit(pc->u, mhdr, NULL, 0);
+	else
+		pc->ret = process_blob(pc->u, mhdr, data, len, pc->depth + 1);
+	json_decref(mhdr);
+	if (pc->ret == SILA_FATAL)
+		return SILA_FATAL;
+	if (pc->u->expanded > pc->u->lim.max_expanded) {
+		set_problem(pc->hdr, SILA_DOC_PARTIAL, "limit-exceeded",
+			    "total expanded size limit reached (--max-expanded)");
+		return SILA_FAILED;
+	}
+	return SILA_OK;
+}
+
+/* Expands a mail, mbox or Outlook message into its parts, then emits its own record. */
+static int expand_parts(struct sila_unpack *u, json_t *hdr, const char *data, size_t len,
+			enum sila_parts_kind kind, unsigned depth)
+{
+	static const char *const type[] = {
+		NULL, "message/rfc822", "application/mbox", "application/vnd.ms-outlook"
+	};
+	static const char *const name[] = { NULL, "mail", "mbox", "msg" };
+	struct parts_ctx pc = { u, hdr, depth, 0, SILA_OK };
+	char err[256] = "";
+	int r;
+
+	json_object_set_new(hdr, "type", json_string(type[kind]));
+	json_object_set_new(hdr, "container", json_string(name[kind]));
+	r = sila_parts_expand(kind, data, len, u->lim.max_members, on_part, &pc, err, sizeof(err));
+	if (pc.ret == SILA_FATAL)
+		return SILA_FATAL;
+	if (r == SILA_FAILED && pc.members == 0) {
+		set_problem(hdr, SILA_DOC_UNSCANNABLE, "extraction-failed", err[0] ? err : "cannot parse");
+		note_problem(u, err);
+	} else if (r == SILA_WARN || r == SILA_FAILED) {
+		int limit = strstr(err, "limit") != NULL;
+
+		set_problem(hdr, SILA_DOC_PARTIAL, limit ? "limit-exceeded" : "extraction-failed",
+			    err[0] ? err : "damaged");
+	}
+	json_object_set_new(hdr, "members", json_integer((json_int_t)pc.members));
+	return emit(u, hdr, NULL, 0);
+}
+
 /*
- * Passes one file's or member's bytes on: archives are expanded, anything
- * else becomes a record with the bytes as its body. hdr holds path, member,
- * size and sha256 already.
+ * Passes one file's or member's bytes on: archives and part containers
+ * (mail, mbox, Outlook messages) are expanded, anything else becomes a
+ * record with the bytes as its body. hdr holds path, member, size and
+ * sha256 already.
  */
 static int process_blob(struct sila_unpack *u, json_t *hdr, const char *data,
 			size_t len, unsigned depth)
 {
 	enum archive_kind kind = sniff((const unsigned char *)data, len);
 
+	enum sila_parts_kind pkind = SILA_PARTS_NONE;
+
 	if (kind == AK_ZIP && zip_is_document(data, len))
 		kind = AK_NONE;
 	if (kind == AK_NONE)
+		pkind = sila_parts_sniff(data, len);
+	if (kind == AK_NONE && pkind == SILA_PARTS_NONE)
 		return emit(u, hdr, data, len);
 	if (depth >= u->lim.max_depth) {
+		if (pkind != SILA_PARTS_NONE)
+			return emit_problem(u, hdr, SILA_DOC_UNSCANNABLE, "limit-exceeded",
+					    "container nesting limit reached (--max-depth)");
 		json_object_set_new(hdr, "type", json_string(kind_type[kind]));
 		json_object_set_new(hdr, "container", json_string(kind_name[kind]));
 		return emit_problem(u, hdr, SILA_DOC_UNSCANNABLE, "limit-exceeded",
 				    "archive nesting limit reached (--max-depth)");
 	}
+	if (pkind != SILA_PARTS_NONE)
+		return expand_parts(u, hdr, data, len, pkind, depth);
 	return expand(u, hdr, data, len, kind, depth);
 }
 

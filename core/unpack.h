@@ -1,7 +1,8 @@
 /*
  * unpack.h - turning paths into records: walk directories, read files, and
- * expand archives (zip, tar, gzip, bzip2, xz, 7z) with libarchive, in memory
- * and recursively. Nothing is ever written to disk.
+ * expand archives (zip, tar, gzip, bzip2, xz, 7z) with libarchive and part
+ * containers (e-mail, mbox, Outlook .msg; parts.h), in memory and
+ * recursively. Nothing is ever written to disk.
  *
  * Every regular file and every archive member yields exactly one record,
  * including those that could not be read (status "error") or were cut by a
