@@ -3,11 +3,17 @@
  *
  * Pages are separated by form feeds. A page without text that shows an
  * image is counted as a page with no text layer (a scan); a page without
- * text or images is simply blank. An encrypted PDF that opens with the
- * empty user password is read; one that does not is reported "encrypted".
+ * text or images is simply blank. The text of annotations (comments,
+ * sticky notes) and the values of form fields follow their page's text, so
+ * they keep its page number. The document information dictionary and XMP
+ * metadata go to the metadata, and Microsoft Purview labels in XMP
+ * (MSIP_Label_<guid>_Name) to the labels. An encrypted PDF that opens with
+ * the empty user password is read; one that does not is "encrypted".
  */
 #include <string.h>
 
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <poppler.h>
 
 #include "formats.h"
@@ -29,6 +35,151 @@ static int has_image(PopplerPage *page)
 
 	poppler_page_free_image_mapping(images);
 	return any;
+}
+
+/* Appends a line of annotation or form text to the current page. */
+static int add_line(struct sila_text *out, const char *s)
+{
+	if (!s || !has_text(s))
+		return SILA_OK;
+	if (sila_text_add(out, "\n", 1) != SILA_OK)
+		return SILA_WARN;
+	return sila_text_add(out, s, strlen(s));
+}
+
+/* The text of a page's annotations: comments, notes, free text. */
+static int add_annotations(PopplerPage *page, struct sila_text *out)
+{
+	GList *annots = poppler_page_get_annot_mapping(page);
+	int st = SILA_OK;
+
+	for (GList *l = annots; l && st == SILA_OK; l = l->next) {
+		PopplerAnnotMapping *m = l->data;
+		char *c = poppler_annot_get_contents(m->annot);
+
+		st = add_line(out, c);
+		g_free(c);
+	}
+	poppler_page_free_annot_mapping(annots);
+	return st;
+}
+
+/* The values of a page's form fields: text fields and chosen items. */
+static int add_form_fields(PopplerPage *page, struct sila_text *out)
+{
+	GList *fields = poppler_page_get_form_field_mapping(page);
+	int st = SILA_OK;
+
+	for (GList *l = fields; l && st == SILA_OK; l = l->next) {
+		PopplerFormFieldMapping *m = l->data;
+		PopplerFormField *f = m->field;
+
+		if (poppler_form_field_get_field_type(f) == POPPLER_FORM_FIELD_TEXT) {
+			char *v = poppler_form_field_text_get_text(f);
+
+			st = add_line(out, v);
+			g_free(v);
+		} else if (poppler_form_field_get_field_type(f) == POPPLER_FORM_FIELD_CHOICE) {
+			int n = poppler_form_field_choice_get_n_items(f);
+
+			for (int i = 0; i < n && st == SILA_OK; i++) {
+				char *v;
+
+				if (!poppler_form_field_choice_is_item_selected(f, i))
+					continue;
+				v = poppler_form_field_choice_get_item(f, i);
+				st = add_line(out, v);
+				g_free(v);
+			}
+		}
+	}
+	poppler_page_free_form_field_mapping(fields);
+	return st;
+}
+
+/* Adds one information-dictionary entry to the metadata. */
+static void add_info(struct sila_text *out, const char *key, char *value)
+{
+	if (value)
+		sila_text_meta(out, key, value, strlen(value));
+	g_free(value);
+}
+
+/*
+ * Reads XMP metadata: the text of every element goes to the metadata under
+ * its local name, and an element or attribute named MSIP_Label_<guid>_Name
+ * is a sensitivity label. The XMP packet is parsed without network access
+ * and without substituting entities.
+ */
+static void add_xmp(const char *xmp, struct sila_text *out)
+{
+	xmlDocPtr doc = xmlReadMemory(xmp, (int)strlen(xmp), NULL, NULL,
+				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlNodePtr n, stack[64];
+	int depth = 0;
+
+	if (!doc)
+		return;
+	n = xmlDocGetRootElement(doc);
+	while (n) {
+		if (n->type == XML_ELEMENT_NODE) {
+			const char *name = (const char *)n->name;
+
+			for (xmlAttrPtr a = n->properties; a; a = a->next) {
+				const char *an = (const char *)a->name;
+				xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+
+				if (v && strncmp(an, "MSIP_Label_", 11) == 0 && strlen(an) > 16 &&
+				    strcmp(an + strlen(an) - 5, "_Name") == 0) {
+					char id[64];
+
+					snprintf(id, sizeof(id), "%.*s", (int)(strlen(an) - 16), an + 11);
+					sila_text_label(out, "msip", (const char *)v, id);
+				}
+				xmlFree(v);
+			}
+			if (n->children && n->children->type == XML_TEXT_NODE && !n->children->next) {
+				xmlChar *v = xmlNodeGetContent(n);
+
+				if (v && strncmp(name, "MSIP_Label_", 11) == 0 && strlen(name) > 16 &&
+				    strcmp(name + strlen(name) - 5, "_Name") == 0) {
+					char id[64];
+
+					snprintf(id, sizeof(id), "%.*s", (int)(strlen(name) - 16), name + 11);
+					sila_text_label(out, "msip", (const char *)v, id);
+				} else if (v) {
+					sila_text_meta(out, name, (const char *)v, strlen((const char *)v));
+				}
+				xmlFree(v);
+			} else if (n->children && depth < 64) {
+				stack[depth++] = n;
+				n = n->children;
+				continue;
+			}
+		}
+		/* Next node in document order without recursion. */
+		while (!n->next && depth > 0)
+			n = stack[--depth];
+		n = n->next;
+	}
+	xmlFreeDoc(doc);
+}
+
+/* The document information dictionary and XMP metadata. */
+static void add_metadata(PopplerDocument *doc, struct sila_text *out)
+{
+	char *xmp;
+
+	add_info(out, "title", poppler_document_get_title(doc));
+	add_info(out, "author", poppler_document_get_author(doc));
+	add_info(out, "subject", poppler_document_get_subject(doc));
+	add_info(out, "keywords", poppler_document_get_keywords(doc));
+	add_info(out, "creator", poppler_document_get_creator(doc));
+	add_info(out, "producer", poppler_document_get_producer(doc));
+	xmp = poppler_document_get_metadata(doc);
+	if (xmp)
+		add_xmp(xmp, out);
+	g_free(xmp);
 }
 
 void sila_extract_pdf(const char *data, size_t len, struct sila_text *out)
@@ -70,12 +221,16 @@ void sila_extract_pdf(const char *data, size_t len, struct sila_text *out)
 		} else if (!stop && sila_text_add(out, text, strlen(text)) != SILA_OK) {
 			stop = 1;
 		}
+		if (page && !stop && (add_annotations(page, out) != SILA_OK ||
+				      add_form_fields(page, out) != SILA_OK))
+			stop = 1;
 		g_free(text);
 		if (page)
 			g_object_unref(page);
 		if (stop)
 			break;
 	}
+	add_metadata(doc, out);
 	if (out->pages_no_text) {
 		sila_warn_add(out->warnings, "no-text-layer", "%u of %u pages have no text layer",
 			      out->pages_no_text, out->pages);

@@ -392,6 +392,23 @@ static void test_container(void **state)
 	assert_int_equal(json_integer_value(json_object_get(out, "members")), 3);
 	json_decref(out);
 
+	/* The members' highest level, even one no tag gives (large amounts), through two levels. */
+	out = classify(fx, header("l.zip", (const char *const[]){ "m.zip", "list.txt", NULL }, "ok",
+				  skatteverket_findings(25)));
+	expect(out, 3, "ok", personal);
+	json_decref(out);
+	out = classify(fx, header("l.zip", (const char *const[]){ "m.zip", "one.txt", NULL }, "ok",
+				  findings_of(PNR, (const char *const[]){ "20000101-****" }, 1)));
+	expect(out, 2, "ok", personal);
+	json_decref(out);
+	out = classify(fx, container("l.zip", (const char *const[]){ "m.zip", NULL }, "ok", 2));
+	expect(out, 3, "ok", personal);
+	assert_string_equal(jstr(out, "label"), fx->policy->labels[3]);
+	json_decref(out);
+	out = classify(fx, container("l.zip", NULL, "ok", 1));
+	expect(out, 3, "ok", personal);
+	json_decref(out);
+
 	/* The next container starts from nothing. */
 	out = classify(fx, header("b.zip", (const char *const[]){ "c.txt", NULL }, "ok", NULL));
 	json_decref(out);

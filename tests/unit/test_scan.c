@@ -517,6 +517,19 @@ static void expect_marking(const struct fixture *fx, const char *text, const cha
 	json_decref(tags);
 }
 
+/* The rule of the first finding in text, which must be a marker.* rule. */
+static const char *of_marker(const struct fixture *fx, const char *text)
+{
+	static char id[64];
+	json_t *fs = scan(fx, text);
+
+	snprintf(id, sizeof(id), "%s", jstr(json_array_get(fs, 0), "rule"));
+	json_decref(fs);
+	if (strncmp(id, "marker.", 7) != 0)
+		fail_msg("\"%s\": first finding is of rule %s, not a marker", text, id);
+	return id;
+}
+
 static void test_markings(void **state)
 {
 	struct fixture *fx = *state;
@@ -544,6 +557,14 @@ static void test_markings(void **state)
 	expect_none(fx, "Detta dokument \xc3\xa4r HEMLIG enligt chefen.");
 	expect_none(fx, "Han sa SEKRETESS och gick.");
 	expect_none(fx, "SEKRETESSEN");
+	/* A heading in mixed case marks when its line is short, never in a long line of prose. */
+	expect_marking(fx, "Konfidentiellt\n\nTill styrelsen.",
+		       of_marker(fx, "Konfidentiellt\n\nTill styrelsen."), "KONFIDENTIELLT",
+		       "marked-confidential");
+	expect_none(fx, "Konfidentiellt bem\xc3\xb6tande av patienter \xc3\xa4r en viktig del av "
+		    "arbetet p\xc3\xa5 varje v\xc3\xa5rdcentral i hela kommunen.");
+	expect_none(fx, "Hemlig information f\xc3\xa5r inte l\xc3\xa4mnas ut till n\xc3\xa5gon "
+		    "som inte har beh\xc3\xb6righet att ta del av den i sitt arbete.");
 	/* The chapter on how to mark a document is no secrecy provision. */
 	expect_none(fx, "Handlingen ska m\xc3\xa4rkas enligt 5 kap. 5 \xc2\xa7 OSL.");
 }
@@ -950,6 +971,45 @@ static void test_db_cache(void **state)
 	json_decref(want);
 }
 
+/*
+ * Keywords in a rule file match whatever their case: the text is folded to
+ * lower case (Å Ä Ö É included), so the keywords must be folded the same way.
+ */
+static void test_keywords_folded(void **state)
+{
+	static const char rules[] =
+		"[t.pnr]\n"
+		"expression = \\d{6}(?:\\d{2})?[-+]?\\d{4}\n"
+		"validator = personnummer\n"
+		"negative = TEL, \xc3\x84RENDENR\n"
+		"context = F\xc3\x96" "DELSENUMMER\n"
+		"tags = personal-data\n";
+	char dir[64];
+	struct fixture fx;
+	json_t *fs;
+	size_t tel, arende;
+	char conf[16];
+
+	(void)state;
+	make_dir(dir);
+	assert_int_equal(test_write_file(dir, "a.rules", rules), 0);
+	load(&fx, dir, NULL);
+	fs = scan(&fx, "Tel 000101-2384");
+	tel = json_array_size(fs);
+	json_decref(fs);
+	fs = scan(&fx, "\xc3\xa4rendenr 000101-2384");
+	arende = json_array_size(fs);
+	json_decref(fs);
+	fs = scan(&fx, "f\xc3\xb6" "delsenummer 000101-2384");
+	snprintf(conf, sizeof(conf), "%s", jstr(json_array_get(fs, 0), "confidence"));
+	json_decref(fs);
+	unload(&fx);
+	if (tel != 0 || arende != 0 || strcmp(conf, "high") != 0)
+		fail_msg("negative TEL: %zu findings, negative \u00c4RENDENR: %zu findings "
+			 "(expected 0 and 0); context F\u00d6DELSENUMMER: confidence %s "
+			 "(expected high)", tel, arende, conf);
+}
+
 static void test_hash_covers_policy(void **state)
 {
 	char dir[64], err[512], h1[SILA_SHA256_HEX], h2[SILA_SHA256_HEX], h3[SILA_SHA256_HEX];
@@ -1003,6 +1063,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_rule_file_errors, remove_tmp_dir),
 		cmocka_unit_test_teardown(test_bad_expression, remove_tmp_dir),
 		cmocka_unit_test_teardown(test_rule_without_validator, remove_tmp_dir),
+		cmocka_unit_test_teardown(test_keywords_folded, remove_tmp_dir),
 		cmocka_unit_test_teardown(test_hash_covers_policy, remove_tmp_dir),
 		cmocka_unit_test(test_db_cache),
 	};
