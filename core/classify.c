@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "classify.h"
+#include "names.h"
 #include "status.h"
 #include "text.h"
 
@@ -56,36 +58,39 @@ void sila_classifier_free(struct sila_classifier *c)
 }
 
 /*
- * The key of the container holding a record (depth names of member taken)
- * or of the record itself (all of them): path and member names joined by NUL.
+ * Appends one name's exact bytes to key: the base64 form when the record
+ * has one (a name that is not UTF-8), else the string. Members and their
+ * containers then compare alike whichever of them needed base64.
+ */
+static int add_name(struct sila_buf *key, const json_t *str, const json_t *b64)
+{
+	if (json_is_string(b64))
+		return sila_base64_decode(json_string_value(b64), key);
+	return sila_buf_adds(key, json_is_string(str) ? json_string_value(str) : "");
+}
+
+/*
+ * The key of the container holding a record at depth: its path and the
+ * first depth member names, as raw bytes joined by NUL bytes. NULL when
+ * memory is short.
  */
 static char *container_key(const json_t *hdr, size_t depth, size_t *len)
 {
-	const char *path = json_string_value(json_object_get(hdr, "path"));
-	const json_t *b64 = json_object_get(hdr, "path_b64");
-	const json_t *m = json_object_get(hdr, "member_b64");
-	size_t n = 0;
-	char *key;
+	const json_t *m = json_object_get(hdr, "member");
+	const json_t *mb = json_object_get(hdr, "member_b64");
+	struct sila_buf key = SILA_BUF_INIT(0);
+	int st = add_name(&key, json_object_get(hdr, "path"), json_object_get(hdr, "path_b64"));
 
-	if (b64)
-		path = json_string_value(b64);
-	if (!m)
-		m = json_object_get(hdr, "member");
-	n = strlen(path ? path : "") + 1;
-	for (size_t i = 0; i < depth; i++)
-		n += strlen(json_string_value(json_array_get(m, i)) ? json_string_value(json_array_get(m, i)) : "") + 1;
-	key = malloc(n);
-	if (!key)
-		return NULL;
-	*len = 0;
-	for (size_t i = 0; i <= depth; i++) {
-		const char *s = i == 0 ? path : json_string_value(json_array_get(m, i - 1));
-		size_t l = strlen(s ? s : "");
-
-		memcpy(key + *len, s ? s : "", l + 1);
-		*len += l + 1;
+	for (size_t i = 0; i < depth && st == SILA_OK; i++) {
+		st = sila_buf_addc(&key, '\0');
+		if (st == SILA_OK)
+			st = add_name(&key, json_array_get(m, i), json_array_get(mb, i));
 	}
-	return key;
+	if (st != SILA_OK) {
+		sila_buf_release(&key);
+		return NULL;
+	}
+	return sila_buf_detach(&key, len);
 }
 
 /* Adds tag to a tags array unless it is there. */

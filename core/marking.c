@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "marking.h"
 
@@ -78,9 +79,35 @@ static void fill(const char *t, size_t start, size_t end, int upper, struct sila
 }
 
 /*
+ * Whether a long line that starts with a marking in capitals reads as a
+ * stamp: the marking is followed by a citation ("enligt", "§", "OSL", a
+ * slash or a parenthesis), or the line is set in capitals throughout
+ * ("SEKRETESS ENLIGT 26 KAP. 1 § OSL").
+ */
+static int stamp_line(const char *t, size_t end, size_t le)
+{
+	size_t i = end, letters = 0, upper = 0;
+
+	while (i < le && (t[i] == ' ' || t[i] == '\t' || t[i] == ':' || t[i] == '-'))
+		i++;
+	if (i < le && (t[i] == '/' || t[i] == '(' || strncasecmp(t + i, "enligt", 6) == 0 ||
+		       strncmp(t + i, "OSL", 3) == 0 || strncmp(t + i, "\xc2\xa7", 2) == 0))
+		return 1;
+	for (i = end; i < le; i++) {
+		unsigned char c = (unsigned char)t[i];
+
+		if (isalpha(c)) {
+			letters++;
+			upper += isupper(c) != 0;
+		}
+	}
+	return letters == 0 || upper * 5 >= letters * 4;
+}
+
+/*
  * A stamp: the marking is a whole word, at the start of its line, and the
  * line is short (a stamp, heading, header or footer), or the marking is in
- * capitals and followed on its line by a citation such as "enligt".
+ * capitals on a line that reads as a stamp (stamp_line).
  */
 static int v_stamp(const char *t, size_t len, size_t end, const struct sila_vctx *ctx,
 		   struct sila_id *out)
@@ -100,7 +127,7 @@ static int v_stamp(const char *t, size_t len, size_t end, const struct sila_vctx
 	for (size_t i = start; i < end; i++)
 		if (islower((unsigned char)t[i]))
 			upper = 0;
-	if (le - ls > STAMP_LINE_MAX && !upper)
+	if (le - ls > STAMP_LINE_MAX && !(upper && stamp_line(t, end, le)))
 		return 0;
 	fill(t, start, end, 1, out);
 	return 1;

@@ -40,6 +40,44 @@ size_t sila_utf8_seq(const unsigned char *s, size_t n)
 	return 0;
 }
 
+void sila_fold(const char *in, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c == 0xc3 && i + 1 < n) {
+			unsigned char d = (unsigned char)in[i + 1];
+
+			out[i] = (char)c;
+			out[++i] = (char)(d >= 0x80 && d <= 0x9e && d != 0x97 ? d + 0x20 : d);
+			continue;
+		}
+		out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+}
+
+int sila_base64_decode(const char *s, struct sila_buf *out)
+{
+	size_t n = strlen(s), pad = 0;
+	unsigned char *tmp;
+	int got;
+
+	if (n % 4 || n > (size_t)0x7ffffff0)
+		return SILA_FAILED;
+	while (pad < n && pad < 2 && s[n - 1 - pad] == '=')
+		pad++;
+	tmp = malloc(n / 4 * 3 + 1);
+	if (!tmp)
+		return SILA_FAILED;
+	got = EVP_DecodeBlock(tmp, (const unsigned char *)s, (int)n);
+	if (got < 0 || (size_t)got < pad || sila_buf_add(out, tmp, (size_t)got - pad) != SILA_OK) {
+		free(tmp);
+		return SILA_FAILED;
+	}
+	free(tmp);
+	return SILA_OK;
+}
+
 int sila_utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;

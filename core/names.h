@@ -40,6 +40,20 @@ int sila_json_set_name(json_t *obj, const char *key, const char *name, size_t n)
  */
 int sila_json_push_member(json_t *obj, const char *name, size_t n);
 
+/*
+ * Lower-cases n bytes of UTF-8 from in into out (which may be in): ASCII
+ * and the Latin-1 capitals (Å Ä Ö É ...), so keywords and text compare
+ * alike. The length never changes.
+ */
+void sila_fold(const char *in, size_t n, char *out);
+
+/*
+ * Decodes base64 text into out (appending). Returns SILA_OK, or
+ * SILA_FAILED when s is not base64 or out's cap is reached.
+ */
+struct sila_buf;
+int sila_base64_decode(const char *s, struct sila_buf *out);
+
 /* The next UTF-8 sequence at s (n > 0 bytes left): its length, or 0 if invalid. */
 size_t sila_utf8_seq(const unsigned char *s, size_t n);
 

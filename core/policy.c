@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "names.h"
 #include "policy.h"
 #include "rules.h"
 
@@ -39,19 +40,6 @@ void sila_policy_free(struct sila_policy *p)
 	free(p);
 }
 
-/* Lower-cases ASCII and the UTF-8 capitals Å Ä Ö É in place. */
-static void fold(char *s)
-{
-	for (unsigned char *p = (unsigned char *)s; *p; p++) {
-		if (p[0] == 0xc3 && p[1] >= 0x80 && p[1] <= 0x9e && p[1] != 0x97) {
-			p[1] += 0x20;
-			p++;
-		} else {
-			*p = (unsigned char)tolower(*p);
-		}
-	}
-}
-
 /* Whether word (folded) stands in text (folded) with no letter or digit on either side. */
 static int has_word(const char *text, const char *word)
 {
@@ -74,13 +62,13 @@ const char *sila_policy_label_tag(const struct sila_policy *p, const char *name)
 
 	if (!n)
 		return NULL;
-	fold(n);
+	sila_fold(n, strlen(n), n);
 	for (size_t i = 0; i < p->nlabel_tags && !tag; i++) {
 		char *k = strdup(p->label_tags[i].word);
 
 		if (!k)
 			break;
-		fold(k);
+		sila_fold(k, strlen(k), k);
 		if (has_word(n, k))
 			tag = p->label_tags[i].tag;
 		free(k);

@@ -11,6 +11,7 @@
 #include <hs.h>
 
 #include "marking.h"
+#include "names.h"
 #include "rules.h"
 
 #define RULE_FILE_MAX ((size_t)4 << 20)
@@ -281,8 +282,7 @@ static int parse_file(struct sila_rules *r, const char *file, char *text)
 				FAIL("out of memory");
 			if (key[0] != 't')
 				for (char **k = *list; *k; k++)
-					for (char *c = *k; *c; c++)
-						*c = (char)tolower((unsigned char)*c);
+					sila_fold(*k, strlen(*k), *k);
 		} else if (strcmp(key, "window") == 0 || strcmp(key, "negative-window") == 0) {
 			char *end;
 			unsigned long v = strtoul(val, &end, 10);
@@ -301,9 +301,13 @@ static int parse_file(struct sila_rules *r, const char *file, char *text)
 			FAIL("%s:%u: unknown key '%s'", file, line, key);
 		}
 	}
-	for (size_t i = 0; i < r->nrules; i++)
+	for (size_t i = 0; i < r->nrules; i++) {
 		if (!r->rule[i].name && !(r->rule[i].name = strdup(r->rule[i].id)))
 			FAIL("out of memory");
+		/* Without a validator to find the start, Hyperscan must report it. */
+		if (!r->rule[i].validator)
+			r->rule[i].som = 1;
+	}
 	return 0;
 fail:
 	return -1;

@@ -42,7 +42,7 @@ struct sila_rule {
 	enum sila_confidence confidence; /* confidence with no context either way */
 	int require_context;        /* report only with a context keyword near */
 	int enabled;
-	int som;                    /* Hyperscan must report the start (no validator finds it) */
+	int som;                    /* Hyperscan must report the start: flag S, or no validator */
 };
 
 struct sila_rules {

@@ -13,6 +13,7 @@
 #include <hs.h>
 
 #include "hash.h"
+#include "names.h"
 #include "scan.h"
 #include "status.h"
 
@@ -249,11 +250,15 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	struct cands *c = ctx;
 
 	(void)flags;
+	if (c->n >= c->max) {
+		c->truncated = 1;
+		return 1; /* stop: the cap on candidates is reached */
+	}
 	if (c->n == c->alloc) {
 		size_t na = c->alloc ? c->alloc * 2 : 256;
 		struct cand *p;
 
-		if (c->n >= c->max || !(p = realloc(c->v, na * sizeof(*p)))) {
+		if (!(p = realloc(c->v, na * sizeof(*p)))) {
 			c->truncated = 1;
 			return 1; /* stop: the cap on candidates is reached */
 		}
@@ -265,23 +270,6 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	c->v[c->n].to = (size_t)to;
 	c->n++;
 	return 0;
-}
-
-/* Lower-cases ASCII and the Swedish capitals Å Ä Ö É in UTF-8, into out (same length). */
-static void fold(const char *in, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)in[i];
-
-		if (c == 0xc3 && i + 1 < n) {
-			unsigned char d = (unsigned char)in[i + 1];
-
-			out[i] = (char)c;
-			out[++i] = (char)(d >= 0x80 && d <= 0x9e && d != 0x97 ? d + 0x20 : d);
-			continue;
-		}
-		out[i] = (char)tolower(c);
-	}
 }
 
 /*
@@ -297,7 +285,7 @@ static int has_keyword(const char *text, size_t a, size_t b, char *const *kw)
 		return 0;
 	if (b - a >= sizeof(small) && !(w = malloc(b - a + 1)))
 		return 0;
-	fold(text + a, b - a, w);
+	sila_fold(text + a, b - a, w);
 	w[b - a] = '\0';
 	for (char *const *k = kw; *k && !found; k++) {
 		size_t kl = strlen(*k);
