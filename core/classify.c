@@ -266,7 +266,7 @@ json_t *sila_classify(struct sila_classifier *c, const json_t *hdr)
 	json_object_set_new(out, "findings", out_findings);
 	json_object_set_new(out, "warnings", warnings);
 	{
-		static const char *const tail[] = { "pages", "container", "members", NULL };
+		static const char *const tail[] = { "pages", "ocr_pages", "container", "members", NULL };
 
 		copy_keys(out, hdr, tail);
 	}

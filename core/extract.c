@@ -12,13 +12,14 @@
 #include "extract.h"
 #include "formats.h"
 #include "names.h"
+#include "ocr.h"
 
 #define DOCX_TYPE "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #define PPTX_TYPE "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 /* Which extractor reads a MIME type; the first prefix that matches wins. */
-enum kind { K_NONE, K_PDF, K_OOXML, K_ODF, K_OLE2, K_RTF, K_HTML, K_XML, K_PLAIN };
+enum kind { K_NONE, K_IMAGE, K_PDF, K_OOXML, K_ODF, K_OLE2, K_RTF, K_HTML, K_XML, K_PLAIN };
 
 static const struct {
 	const char *type; /* a MIME type, or a prefix ending in '*' */
@@ -43,6 +44,14 @@ static const struct {
 	{ "text/xml", K_XML },
 	{ "application/xml", K_XML },
 	{ "image/svg+xml", K_XML },
+	{ "image/png", K_IMAGE },
+	{ "image/jpeg", K_IMAGE },
+	{ "image/tiff", K_IMAGE },
+	{ "image/gif", K_IMAGE },
+	{ "image/bmp", K_IMAGE },
+	{ "image/x-ms-bmp", K_IMAGE },
+	{ "image/webp", K_IMAGE },
+	{ "image/x-portable-anymap", K_IMAGE },
 	{ "text/*", K_PLAIN },
 	{ "application/json", K_PLAIN },
 	{ "application/csv", K_PLAIN },
@@ -63,6 +72,7 @@ static enum kind kind_of(const char *type)
 
 struct sila_extractor {
 	magic_t magic;
+	struct sila_ocr *ocr; /* NULL unless OCR is on */
 	struct sila_limits lim;
 	char type[256];
 };
@@ -94,6 +104,7 @@ void sila_extractor_free(struct sila_extractor *x)
 		return;
 	if (x->magic)
 		magic_close(x->magic);
+	sila_ocr_free(x->ocr);
 	free(x);
 }
 
@@ -115,6 +126,31 @@ static int looks_like_text(const char *data, size_t len)
 			ctrl++;
 	}
 	return ctrl * 100 <= n;
+}
+
+int sila_extractor_ocr(struct sila_extractor *x, const char *lang, char *err, size_t errlen)
+{
+	if (!x->ocr)
+		x->ocr = sila_ocr_new(lang, err, errlen);
+	return x->ocr ? SILA_OK : SILA_FAILED;
+}
+
+/* Reads an image file's text with OCR, or says why it cannot. */
+static void extract_image(struct sila_extractor *x, const char *data, size_t len,
+			  const char *type, struct sila_text *out)
+{
+	if (!x->ocr) {
+		sila_warn_add(out->warnings, "unsupported-type",
+			      "%s holds no text unless read by OCR (--ocr)", type);
+		sila_text_status(out, SILA_DOC_UNSCANNABLE);
+		return;
+	}
+	if (sila_ocr_image(x->ocr, data, len, out) == SILA_FAILED) {
+		sila_warn_add(out->warnings, "extraction-failed", "cannot decode the %s image", type);
+		sila_text_status(out, SILA_DOC_UNSCANNABLE);
+		return;
+	}
+	out->pages_ocr = 1;
 }
 
 /* Refines libmagic's answer for zip-based documents it calls plain zip. */
@@ -154,7 +190,8 @@ void sila_extract(struct sila_extractor *x, const char *data, size_t len,
 	*type = x->type;
 
 	switch (kind_of(t)) {
-	case K_PDF: sila_extract_pdf(data, len, out); break;
+	case K_PDF: sila_extract_pdf(data, len, x->ocr, out); break;
+	case K_IMAGE: extract_image(x, data, len, t, out); break;
 	case K_OOXML: sila_extract_ooxml(data, len, t, out); break;
 	case K_ODF: sila_extract_odf(data, len, t, out); break;
 	case K_OLE2: sila_extract_ole2(data, len, t, out); break;

@@ -25,6 +25,13 @@ struct sila_extractor *sila_extractor_new(const struct sila_limits *lim,
 void sila_extractor_free(struct sila_extractor *x);
 
 /*
+ * Turns on OCR for images and image-only PDF pages, with the Tesseract
+ * languages lang ("swe"). Returns SILA_OK, or SILA_FAILED with the reason
+ * in err when Tesseract or the language data is missing.
+ */
+int sila_extractor_ocr(struct sila_extractor *x, const char *lang, char *err, size_t errlen);
+
+/*
  * Extracts the text of the len bytes at data into out (initialised by the
  * caller with sila_text_init). name is the file's name, a hint only. *type
  * receives the MIME type, valid until the next call.

@@ -14,8 +14,13 @@
 /* Plain text in UTF-8, UTF-16 (by BOM) or else Windows-1252, as UTF-8. */
 void sila_extract_plain(const char *data, size_t len, struct sila_text *out);
 
-/* PDF with poppler-glib: a page per form feed, encryption and scans reported. */
-void sila_extract_pdf(const char *data, size_t len, struct sila_text *out);
+/*
+ * PDF with poppler-glib: a page per form feed, encryption and scans
+ * reported. With an OCR engine (else NULL), pages that are only an image
+ * are rendered and read by OCR.
+ */
+struct sila_ocr;
+void sila_extract_pdf(const char *data, size_t len, struct sila_ocr *ocr, struct sila_text *out);
 
 /*
  * Office Open XML (type is the MIME type): DOCX body, tables, headers,

@@ -17,6 +17,7 @@
 #include <poppler.h>
 
 #include "formats.h"
+#include "ocr.h"
 
 /* Whether a page holds any non-space text. */
 static int has_text(const char *s)
@@ -182,7 +183,46 @@ static void add_metadata(PopplerDocument *doc, struct sila_text *out)
 	g_free(xmp);
 }
 
-void sila_extract_pdf(const char *data, size_t len, struct sila_text *out)
+/* The resolution scans are rendered at for OCR. */
+#define OCR_DPI 300.0
+
+/*
+ * Renders a page to pixels and reads them with OCR. Returns 1 when text
+ * came out, 0 otherwise.
+ */
+static int ocr_page(PopplerPage *page, struct sila_ocr *ocr, struct sila_text *out)
+{
+	double w, h, scale = OCR_DPI / 72.0;
+	cairo_surface_t *surface;
+	cairo_t *cr;
+	size_t before = out->buf.len;
+	int pw, ph, ok = 0;
+
+	poppler_page_get_size(page, &w, &h);
+	pw = (int)(w * scale);
+	ph = (int)(h * scale);
+	if (pw <= 0 || ph <= 0 || pw > 20000 || ph > 20000)
+		return 0;
+	surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pw, ph);
+	if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(surface);
+		return 0;
+	}
+	cr = cairo_create(surface);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_scale(cr, scale, scale);
+	poppler_page_render(page, cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(surface);
+	if (sila_ocr_pixels(ocr, cairo_image_surface_get_data(surface), pw, ph, 4,
+			    cairo_image_surface_get_stride(surface), out) != SILA_FAILED)
+		ok = has_text(out->buf.data + before);
+	cairo_surface_destroy(surface);
+	return ok;
+}
+
+void sila_extract_pdf(const char *data, size_t len, struct sila_ocr *ocr, struct sila_text *out)
 {
 	GBytes *bytes = g_bytes_new_static(data, len);
 	GError *err = NULL;
@@ -216,8 +256,10 @@ void sila_extract_pdf(const char *data, size_t len, struct sila_text *out)
 			sila_warn_add(out->warnings, "extraction-failed", "cannot read page %d", i + 1);
 			sila_text_status(out, SILA_DOC_PARTIAL);
 		} else if (!has_text(text)) {
-			if (has_image(page))
+			if (has_image(page) && !(ocr && !stop && ocr_page(page, ocr, out)))
 				out->pages_no_text++;
+			else if (has_image(page))
+				out->pages_ocr++;
 		} else if (!stop && sila_text_add(out, text, strlen(text)) != SILA_OK) {
 			stop = 1;
 		}

@@ -14,6 +14,7 @@ void sila_text_init(struct sila_text *t, size_t max_text)
 	t->labels = json_array();
 	t->pages = 0;
 	t->pages_no_text = 0;
+	t->pages_ocr = 0;
 	t->status = SILA_DOC_OK;
 	t->warnings = json_array();
 }

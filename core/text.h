@@ -19,6 +19,7 @@ struct sila_text {
 	json_t *labels;           /* sensitivity labels: [{"source","name","id"?}] */
 	unsigned pages;           /* pages in the document; 0 when not paged */
 	unsigned pages_no_text;   /* pages that had no text layer */
+	unsigned pages_ocr;       /* pages whose text came from OCR */
 	enum sila_doc_status status;
 	json_t *warnings;         /* array of {"code","message"} */
 };

@@ -31,6 +31,8 @@ static void usage(FILE *f)
 		"\n"
 		"      --max-file SIZE    bytes of one file accepted (default 256M)\n"
 		"      --max-text SIZE    bytes of text kept per document (default 64M)\n"
+		"      --ocr              read images and image-only PDF pages with Tesseract\n"
+		"      --ocr-lang LANGS   Tesseract languages for --ocr (default swe)\n"
 		"  -h, --help             show this help\n"
 		"      --version          show the version\n",
 		sila_prog());
@@ -61,6 +63,8 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "max-file", required_argument, NULL, 'F' },
 		{ "max-text", required_argument, NULL, 'T' },
+		{ "ocr", no_argument, NULL, 'O' },
+		{ "ocr-lang", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -70,7 +74,8 @@ int main(int argc, char **argv)
 	struct sila_extractor *x;
 	struct sila_record rec;
 	char err[256];
-	int c, st, ret = 0;
+	int c, st, ret = 0, ocr = 0;
+	const char *ocr_lang = "swe";
 	size_t v;
 
 	sila_cli_init(argv[0]);
@@ -82,6 +87,8 @@ int main(int argc, char **argv)
 				sila_die("invalid size '%s'", optarg);
 			*(c == 'F' ? &lim.max_file : &lim.max_text) = v;
 			break;
+		case 'O': ocr = 1; break;
+		case 'L': ocr = 1; ocr_lang = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': sila_print_version(); return 0;
 		default: usage(stderr); return 2;
@@ -94,6 +101,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	x = sila_extractor_new(&lim, err, sizeof(err));
 	if (!x)
+		sila_die("%s", err);
+	if (ocr && sila_extractor_ocr(x, ocr_lang, err, sizeof(err)) != SILA_OK)
 		sila_die("%s", err);
 	sila_record_init(&rec, lim.max_file);
 	while ((st = sila_record_read(stdin, &rec)) == SILA_OK) {
@@ -115,6 +124,8 @@ int main(int argc, char **argv)
 		json_object_set_new(rec.hdr, "type", json_string(type));
 		if (t.pages)
 			json_object_set_new(rec.hdr, "pages", json_integer(t.pages));
+		if (t.pages_ocr)
+			json_object_set_new(rec.hdr, "ocr_pages", json_integer(t.pages_ocr));
 		if (t.meta.len) {
 			int lossy;
 

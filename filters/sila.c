@@ -80,6 +80,9 @@ static void usage(FILE *f)
 		"      --max-members N    members expanded from one archive (default 100000)\n"
 		"      --max-expanded SIZE bytes expanded from one file in all (default 4G)\n"
 		"      --max-text SIZE    bytes of text kept per document (default 64M)\n"
+		"Extraction:\n"
+		"      --ocr              read images and image-only PDF pages with Tesseract\n"
+		"      --ocr-lang LANGS   Tesseract languages for --ocr (default swe)\n"
 		"  -h, --help             show this help\n"
 		"      --version          show the version\n"
 		"\n"
@@ -131,6 +134,8 @@ int main(int argc, char **argv)
 		{ "max-members", required_argument, NULL, 'M' },
 		{ "max-expanded", required_argument, NULL, 'E' },
 		{ "max-text", required_argument, NULL, 'T' },
+		{ "ocr", no_argument, NULL, 'O' },
+		{ "ocr-lang", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -182,9 +187,12 @@ int main(int argc, char **argv)
 			}
 			break;
 		}
-		case 'T':
-			push(&a[EXTRACT], "--max-text");
+		case 'T': case 'L':
+			push(&a[EXTRACT], c == 'T' ? "--max-text" : "--ocr-lang");
 			push(&a[EXTRACT], optarg);
+			break;
+		case 'O':
+			push(&a[EXTRACT], "--ocr");
 			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': sila_print_version(); return 0;
@@ -209,7 +217,13 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		close(fds[i]);
 
-	/* The report's own exit status is the last stage's; a failed stage makes it 2. */
+	/*
+	 * The report's own exit status is the last stage's. An earlier stage
+	 * exits non-zero only when an input could not be read (which the
+	 * report shows as status "error" anyway) or when it could not run at
+	 * all (a rule file it cannot compile, OCR data missing), so any such
+	 * exit makes the result 2.
+	 */
 	for (int s = 0; s < NSTAGES; s++) {
 		int ws;
 
@@ -222,7 +236,7 @@ int main(int argc, char **argv)
 			ret = 2;
 		} else if (s == CLASSIFY) {
 			classify_status = WEXITSTATUS(ws);
-		} else if (WEXITSTATUS(ws) > 2) {
+		} else if (WEXITSTATUS(ws) != 0) {
 			ret = 2;
 		}
 	}

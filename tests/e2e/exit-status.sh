@@ -17,4 +17,9 @@ assert_eq "$rc" 2 "a missing file"
 assert_eq "$(wc -l < "$T/out")" 1 "a missing file still has its line"
 assert_eq "$(jq -r .status "$T/out")" error "missing file status"
 assert_contains "$T/err" "sila-unpack: '$T/does-not-exist': No such file or directory"
+# A stage that cannot run at all (its rules do not compile) fails the run.
+mkdir -p "$T/rules"; cp patterns/policy.conf "$T/rules/"
+printf '[bad]\nexpression = (\n' > "$T/rules/x.rules"
+run "$BIN/sila" --rules "$T/rules" corpus/ren.txt > /dev/null 2> "$T/err"
+assert_eq "$rc" 2 "a rule set that does not compile"
 echo ok
