@@ -200,6 +200,11 @@ void sila_extract(struct sila_extractor *x, const char *data, size_t len,
 	case K_XML: sila_extract_xml(data, len, out); break;
 	case K_PLAIN: sila_extract_plain(data, len, out); break;
 	default:
+		/* JSON Lines, YAML, SQL, source code: libmagic names them, but they are text. */
+		if (looks_like_text(data, len) && sila_utf8_valid(data, len < 65536 ? len : 65536)) {
+			sila_extract_plain(data, len, out);
+			break;
+		}
 		sila_warn_add(out->warnings, "unsupported-type", "no text extractor for %s", t);
 		sila_text_status(out, SILA_DOC_UNSCANNABLE);
 	}

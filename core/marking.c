@@ -105,9 +105,27 @@ static int stamp_line(const char *t, size_t end, size_t le)
 }
 
 /*
+ * Whether a lower-case word follows on the line ("Konfidentiell information
+ * ska krypteras."): then a marking not in capitals is a sentence's first
+ * word, not a heading.
+ */
+static int prose_follows(const char *t, size_t end, size_t le)
+{
+	size_t i = end;
+
+	while (i < le && (t[i] == ' ' || t[i] == '\t'))
+		i++;
+	if (i < le && islower((unsigned char)t[i]))
+		return 1;
+	/* å ä ö é begin a lower-case word as well. */
+	return i + 1 < le && (unsigned char)t[i] == 0xc3 && (unsigned char)t[i + 1] >= 0xa0;
+}
+
+/*
  * A stamp: the marking is a whole word, at the start of its line, and the
  * line is short (a stamp, heading, header or footer), or the marking is in
- * capitals on a line that reads as a stamp (stamp_line).
+ * capitals on a line that reads as a stamp (stamp_line). A marking not in
+ * capitals must not start a sentence (prose_follows).
  */
 static int v_stamp(const char *t, size_t len, size_t end, const struct sila_vctx *ctx,
 		   struct sila_id *out)
@@ -128,6 +146,8 @@ static int v_stamp(const char *t, size_t len, size_t end, const struct sila_vctx
 		if (islower((unsigned char)t[i]))
 			upper = 0;
 	if (le - ls > STAMP_LINE_MAX && !(upper && stamp_line(t, end, le)))
+		return 0;
+	if (!upper && prose_follows(t, end, le))
 		return 0;
 	fill(t, start, end, 1, out);
 	return 1;

@@ -272,30 +272,79 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	return 0;
 }
 
+/* Whether byte c continues a word: letters and digits, and UTF-8 letters. */
+static int wordc(unsigned char c)
+{
+	return isalnum(c) || c >= 0x80;
+}
+
 /*
- * Whether one of the keywords starts a word in text[a, b). Keywords are
- * lower case; the window is folded to lower case first.
+ * Where the last keyword in text[a, b) ends, or SIZE_MAX when none is
+ * there. A keyword matches a whole word (or words) in any case; a leading
+ * '*' lets it end a longer word ("*telefon" in "hemtelefon"), a trailing
+ * '*' lets it begin one ("telefon*" in "telefonnummer"). Keywords are
+ * folded to lower case when the rules are loaded; the window is folded here.
  */
-static int has_keyword(const char *text, size_t a, size_t b, char *const *kw)
+static size_t last_keyword(const char *text, size_t a, size_t b, char *const *kw)
 {
 	char small[1024], *w = small;
-	int found = 0;
+	size_t n = b - a, best = SIZE_MAX;
 
 	if (!kw || !*kw || b <= a)
-		return 0;
-	if (b - a >= sizeof(small) && !(w = malloc(b - a + 1)))
-		return 0;
-	sila_fold(text + a, b - a, w);
-	w[b - a] = '\0';
-	for (char *const *k = kw; *k && !found; k++) {
-		size_t kl = strlen(*k);
+		return SIZE_MAX;
+	if (n >= sizeof(small) && !(w = malloc(n + 1)))
+		return SIZE_MAX;
+	sila_fold(text + a, n, w);
+	w[n] = '\0';
+	for (char *const *k = kw; *k; k++) {
+		const char *key = *k;
+		size_t kl = strlen(key);
+		int open_start = key[0] == '*', open_end = kl > 1 && key[kl - 1] == '*';
 
-		for (const char *p = w; !found && (p = memmem(p, (size_t)(w + (b - a) - p), *k, kl)); p++)
-			found = p == w || !isalnum((unsigned char)p[-1]);
+		key += open_start;
+		kl -= (size_t)open_start + (size_t)open_end;
+		if (!kl)
+			continue;
+		for (const char *p = w; (p = memmem(p, (size_t)(w + n - p), key, kl)); p++) {
+			size_t end = (size_t)(p - w) + kl;
+
+			if (!open_start && p > w && wordc((unsigned char)p[-1]))
+				continue;
+			if (!open_end && end < n && wordc((unsigned char)w[end]) &&
+			    wordc((unsigned char)key[kl - 1]))
+				continue;
+			if (best == SIZE_MAX || a + end > best)
+				best = a + end;
+		}
 	}
 	if (w != small)
 		free(w);
-	return found;
+	return best;
+}
+
+/*
+ * Whether a negative keyword rejects a match starting at start. The window
+ * reaches back at most window bytes, but never past a line break or
+ * another number (a "tel" before a phone number says nothing of the
+ * personnummer after it), and a context keyword nearer the match than the
+ * negative one wins ("Telefon / personnummer: ...").
+ */
+static int rejected(const char *text, size_t start, const struct sila_rule *r)
+{
+	size_t a = start > r->negative_window ? start - r->negative_window : 0, neg;
+
+	for (size_t i = start; i > a; i--) {
+		unsigned char c = (unsigned char)text[i - 1];
+
+		if (c == '\n' || c == '\f' || c == '\r' || (isdigit(c) && i < start)) {
+			a = i;
+			break;
+		}
+	}
+	neg = last_keyword(text, a, start, r->negative);
+	if (neg == SIZE_MAX)
+		return 0;
+	return last_keyword(text, neg, start, r->context) == SIZE_MAX;
 }
 
 /* FNV-1a over the rule index and the value, for the aggregation table. */
@@ -325,11 +374,15 @@ static int validate(const struct sila_rules *rules, const char *text, size_t len
 		    struct hit **out, size_t *nout)
 {
 	size_t *rule_end = calloc(rules->nrules + 1, sizeof(*rule_end));
+	size_t *rule_last = calloc(rules->nrules + 1, sizeof(*rule_last));
 	struct hit *hits = NULL;
 	size_t n = 0, alloc = 0;
 
-	if (!rule_end)
+	if (!rule_end || !rule_last) {
+		free(rule_end);
+		free(rule_last);
 		return SILA_FAILED;
+	}
 	for (size_t i = 0; i < c->n; i++) {
 		const struct sila_expr *e = &rules->expr[c->v[i].expr];
 		const struct sila_rule *r = &rules->rule[e->rule];
@@ -353,21 +406,35 @@ static int validate(const struct sila_rules *rules, const char *text, size_t len
 			id.end = c->v[i].to;
 			id.strong = 1;
 		}
-		if (rule_end[e->rule] && id.start < rule_end[e->rule])
+		/*
+		 * A rule's matches that overlap are one occurrence (two expressions
+		 * for one citation). Hyperscan reports the shorter of two matches
+		 * at one start first ("HEMLIG" before "HEMLIG/SECRET"); the longer
+		 * one, once confirmed, takes its place.
+		 */
+		if (rule_end[e->rule] && id.start < rule_end[e->rule]) {
+			struct hit *prev = &hits[rule_last[e->rule]];
+
+			if (id.start == prev->id.start && id.end > prev->id.end &&
+			    !rejected(text, id.start, r)) {
+				prev->id = id;
+				rule_end[e->rule] = id.end;
+			}
 			continue;
+		}
 		/* Negative keywords just before the match reject it (a phone number, an org.nr). */
-		a = id.start > r->negative_window ? id.start - r->negative_window : 0;
-		if (has_keyword(text, a, id.start, r->negative))
+		if (rejected(text, id.start, r))
 			continue;
 		a = id.start > r->window ? id.start - r->window : 0;
 		b = id.end + r->window < len ? id.end + r->window : len;
-		if (has_keyword(text, a, b, r->context))
+		if (last_keyword(text, a, b, r->context) != SIZE_MAX)
 			conf = conf < SILA_CONF_HIGH ? conf + 1 : conf;
 		else if (r->require_context)
 			continue;
 		else if (!id.strong && conf > SILA_CONF_LOW)
 			conf--;
 		rule_end[e->rule] = id.end;
+		rule_last[e->rule] = n;
 		if (n == alloc) {
 			size_t na = alloc ? alloc * 2 : 64;
 			struct hit *p = realloc(hits, na * sizeof(*p));
@@ -375,6 +442,7 @@ static int validate(const struct sila_rules *rules, const char *text, size_t len
 			if (!p) {
 				free(hits);
 				free(rule_end);
+				free(rule_last);
 				return SILA_FAILED;
 			}
 			hits = p;
@@ -387,6 +455,7 @@ static int validate(const struct sila_rules *rules, const char *text, size_t len
 		n++;
 	}
 	free(rule_end);
+	free(rule_last);
 	*out = hits;
 	*nout = n;
 	return SILA_OK;
