@@ -14,7 +14,7 @@ PKG_CONFIG ?= pkg-config
 O          ?= bin
 
 PKGS := libarchive libmagic poppler-glib libhs jansson libxml-2.0 libcrypto \
-	gmime-3.0 libgsf-1 tesseract lept
+	gmime-3.0 libgsf-1 tesseract lept libseccomp
 
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -77,7 +77,7 @@ $(O)/%: $(O)/.obj/filters/%.o $(LIB)
 $(O)/tests/%: tests/unit/%.c $(LIB) tests/unit/*.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS) -lpthread
 
 # The README's two commands install what is missing first, then build in a
 # fresh make so that pkg-config sees the libraries just installed.

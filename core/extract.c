@@ -70,7 +70,16 @@ static enum kind kind_of(const char *type)
 	return K_NONE;
 }
 
+/* Character sets whose iconv modules are loaded before the sandbox closes the disk. */
+static const char *const warm_charsets[] = {
+	"UTF-16", "UTF-16LE", "UTF-16BE", "UTF-32", "WINDOWS-1252", "ISO-8859-1",
+	"ISO-8859-15", "CP850", "CP437", "MACINTOSH", "WINDOWS-1250", "WINDOWS-1251",
+	"WINDOWS-1257", "UTF-7",
+};
+#define NWARM (sizeof(warm_charsets) / sizeof(warm_charsets[0]))
+
 struct sila_extractor {
+	iconv_t warm[NWARM];  /* kept open so their modules stay loaded */
 	magic_t magic;
 	struct sila_ocr *ocr; /* NULL unless OCR is on */
 	struct sila_limits lim;
@@ -104,6 +113,9 @@ void sila_extractor_free(struct sila_extractor *x)
 		return;
 	if (x->magic)
 		magic_close(x->magic);
+	for (size_t i = 0; i < NWARM; i++)
+		if (x->warm[i] && x->warm[i] != (iconv_t)-1)
+			iconv_close(x->warm[i]);
 	sila_ocr_free(x->ocr);
 	free(x);
 }
@@ -126,6 +138,31 @@ static int looks_like_text(const char *data, size_t len)
 			ctrl++;
 	}
 	return ctrl * 100 <= n;
+}
+
+/* A one-page PDF, the smallest that makes poppler set up its global state. */
+static const char warm_pdf[] =
+	"%PDF-1.4\n"
+	"1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n"
+	"2 0 obj\n<</Type/Pages/Kids[3 0 R]/Count 1>>\nendobj\n"
+	"3 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]/Contents 4 0 R"
+	"/Resources<</Font<</F1 5 0 R>>>>>>\nendobj\n"
+	"4 0 obj\n<</Length 34>>\nstream\nBT /F1 12 Tf 10 10 Td (warm) Tj ET\nendstream\nendobj\n"
+	"5 0 obj\n<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>\nendobj\n"
+	"xref\n0 6\n0000000000 65535 f \n0000000009 00000 n \n0000000054 00000 n \n"
+	"0000000105 00000 n \n0000000217 00000 n \n0000000299 00000 n \n"
+	"trailer\n<</Size 6/Root 1 0 R>>\nstartxref\n362\n%%EOF\n";
+
+void sila_extractor_warm_up(struct sila_extractor *x)
+{
+	struct sila_text t;
+
+	for (size_t i = 0; i < NWARM; i++)
+		if (!x->warm[i])
+			x->warm[i] = iconv_open("UTF-8", warm_charsets[i]);
+	sila_text_init(&t, 4096);
+	sila_extract_pdf(warm_pdf, sizeof(warm_pdf) - 1, NULL, &t);
+	sila_text_release(&t);
 }
 
 int sila_extractor_ocr(struct sila_extractor *x, const char *lang, char *err, size_t errlen)

@@ -25,6 +25,14 @@ struct sila_extractor *sila_extractor_new(const struct sila_limits *lim,
 void sila_extractor_free(struct sila_extractor *x);
 
 /*
+ * Loads, before a worker is sandboxed, what the parsers would otherwise
+ * load from disk on first use: poppler's global state (by reading a tiny
+ * PDF) and the iconv converters for the common character sets, which stay
+ * open (and so loaded) for the extractor's life.
+ */
+void sila_extractor_warm_up(struct sila_extractor *x);
+
+/*
  * Turns on OCR for images and image-only PDF pages, with the Tesseract
  * languages lang ("swe"). Returns SILA_OK, or SILA_FAILED with the reason
  * in err when Tesseract or the language data is missing.

@@ -33,6 +33,8 @@ struct sila_ocr *sila_ocr_new(const char *lang, char *err, size_t errlen)
 		return NULL;
 	}
 	TessBaseAPISetPageSegMode(o->api, PSM_AUTO);
+	/* Scans are rendered at 300 dpi; saying so also stops Tesseract guessing aloud. */
+	TessBaseAPISetVariable(o->api, "user_defined_dpi", "300");
 	return o;
 }
 

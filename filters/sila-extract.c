@@ -9,17 +9,26 @@
  * Records without a body (containers, files that could not be read) pass
  * unchanged.
  *
+ * Documents are parsed by worker processes (-j), each limited in memory
+ * and time and, after start-up, sandboxed by seccomp: a parser that
+ * crashes or hangs costs its document (status "error", warning
+ * extraction-failed), never the stream. Output keeps the input's order.
+ *
  * Usage:   sila-extract [options] < records > records
  * Example: sila-unpack report.pdf | sila-extract | sila-scan
  */
 #include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "extract.h"
 #include "limit.h"
 #include "names.h"
+#include "pool.h"
 #include "record.h"
 #include "status.h"
 
@@ -33,6 +42,12 @@ static void usage(FILE *f)
 		"      --max-text SIZE    bytes of text kept per document (default 64M)\n"
 		"      --ocr              read images and image-only PDF pages with Tesseract\n"
 		"      --ocr-lang LANGS   Tesseract languages for --ocr (default swe)\n"
+		"  -j, --jobs N           parse N documents at once in worker processes\n"
+		"                         (default: the number of cores; 0: in this process,\n"
+		"                         without isolation, for debugging)\n"
+		"      --timeout SECONDS  wall-clock time per document (default 120)\n"
+		"      --max-memory SIZE  memory per worker process (default 2G)\n"
+		"      --no-sandbox       do not forbid files, network and exec in workers\n"
 		"  -h, --help             show this help\n"
 		"      --version          show the version\n",
 		sila_prog());
@@ -58,6 +73,154 @@ static void merge(json_t *hdr, struct sila_text *t)
 		json_object_set_new(hdr, "status", json_string(sila_doc_status_name(t->status)));
 }
 
+/* What the workers (or, with -j 0, this process) need to extract. */
+struct job_ctx {
+	struct sila_limits lim;
+	struct sila_extractor *x;
+	int ocr;
+	const char *ocr_lang;
+	int sandbox;
+};
+
+/* Starts a worker's extractor: libmagic, OCR, and what must load before the sandbox. */
+static int init_worker(void *arg)
+{
+	struct job_ctx *jc = arg;
+	char err[256];
+
+	jc->x = sila_extractor_new(&jc->lim, err, sizeof(err));
+	if (!jc->x || (jc->ocr && sila_extractor_ocr(jc->x, jc->ocr_lang, err, sizeof(err)) != SILA_OK)) {
+		sila_error("%s", err);
+		return -1;
+	}
+	if (jc->sandbox)
+		sila_extractor_warm_up(jc->x);
+	return 0;
+}
+
+/*
+ * Fault injection for the tests (tests/e2e/isolation.sh), as git's
+ * GIT_TEST_* variables: with SILA_TEST_FAULTS=1 in the environment, a
+ * document holding SILA-TEST-CRASH, -HANG or -OOM makes the worker crash,
+ * hang or exhaust its memory. Without the variable nothing happens.
+ */
+static void test_fault(const struct sila_record *rec)
+{
+	static int on = -1;
+	const char *body = rec->body.data;
+
+	if (on < 0)
+		on = getenv("SILA_TEST_FAULTS") && strcmp(getenv("SILA_TEST_FAULTS"), "1") == 0;
+	if (!on || !body)
+		return;
+	if (strstr(body, "SILA-TEST-CRASH"))
+		raise(SIGSEGV);
+	if (strstr(body, "SILA-TEST-HANG"))
+		for (;;)
+			pause();
+	if (strstr(body, "SILA-TEST-OOM"))
+		for (size_t n = (size_t)64 << 20;; n += (size_t)64 << 20) {
+			char *p = malloc(n);
+
+			if (!p)
+				abort();
+			memset(p, 1, n);
+		}
+}
+
+/* Extracts one record's text and writes the resulting record to out. */
+static void extract_record(void *arg, struct sila_record *rec, FILE *out)
+{
+	struct job_ctx *jc = arg;
+	struct sila_text t;
+	const char *type;
+
+	test_fault(rec);
+	sila_text_init(&t, jc->lim.max_text);
+	if (rec->body_truncated) {
+		sila_warn_add(t.warnings, "limit-exceeded", "file size limit reached (--max-file)");
+		sila_text_status(&t, SILA_DOC_PARTIAL);
+	}
+	sila_extract(jc->x, rec->body.data ? rec->body.data : "", rec->body.len,
+		     json_string_value(json_object_get(rec->hdr, "path")), &t, &type);
+	json_object_set_new(rec->hdr, "type", json_string(type));
+	if (t.pages)
+		json_object_set_new(rec->hdr, "pages", json_integer(t.pages));
+	if (t.pages_ocr)
+		json_object_set_new(rec->hdr, "ocr_pages", json_integer(t.pages_ocr));
+	if (t.meta.len) {
+		int lossy;
+
+		json_object_set_new(rec->hdr, "metadata",
+				    sila_json_lossy_string(t.meta.data, t.meta.len, &lossy));
+	}
+	if (json_array_size(t.labels))
+		json_object_set(rec->hdr, "labels", t.labels);
+	merge(rec->hdr, &t);
+	sila_record_write(out, rec->hdr, t.buf.data ? t.buf.data : "", t.buf.len);
+	sila_text_release(&t);
+}
+
+/* Writes a result in order, and says on stderr when a document could not be read. */
+static int emit(void *arg, json_t *hdr, const char *body, size_t len)
+{
+	json_t *w;
+	size_t i;
+
+	(void)arg;
+	json_array_foreach(json_object_get(hdr, "warnings"), i, w) {
+		const char *code = json_string_value(json_object_get(w, "code"));
+
+		if (code && strcmp(code, "extraction-failed") == 0) {
+			sila_record_error(hdr, "%s", json_string_value(json_object_get(w, "message")));
+			break;
+		}
+	}
+	return sila_record_write(stdout, hdr, body, len) == SILA_OK ? SILA_OK : SILA_FATAL;
+}
+
+/* Reads the stream and extracts in this process, without workers (-j 0). */
+static int run_inline(struct job_ctx *jc, struct sila_record *rec)
+{
+	int st;
+
+	if (init_worker(jc) != 0)
+		return SILA_FATAL;
+	while ((st = sila_record_read(stdin, rec)) == SILA_OK) {
+		if (!rec->has_body) {
+			if (emit(jc, rec->hdr, NULL, 0) != SILA_OK)
+				return SILA_FATAL;
+			continue;
+		}
+		extract_record(jc, rec, stdout);
+	}
+	return st;
+}
+
+/* Reads the stream and hands documents to the worker pool. */
+static int run_pool(struct job_ctx *jc, const struct sila_pool_opts *po, struct sila_record *rec)
+{
+	char err[256];
+	struct sila_pool *pool = sila_pool_new(po, init_worker, extract_record, emit, jc,
+					       err, sizeof(err));
+	int st;
+
+	if (!pool) {
+		sila_error("%s", err);
+		return SILA_FATAL;
+	}
+	while ((st = sila_record_read(stdin, rec)) == SILA_OK)
+		if (sila_pool_submit(pool, rec->hdr, rec->body.data ? rec->body.data : "",
+				     rec->body.len, !rec->has_body) != SILA_OK)
+			break;
+	if (st == SILA_OK || sila_pool_finish(pool) != SILA_OK) {
+		sila_error("%s", sila_pool_errmsg(pool));
+		st = SILA_FATAL;
+	}
+	sila_pool_free(pool);
+	return st;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -65,30 +228,44 @@ int main(int argc, char **argv)
 		{ "max-text", required_argument, NULL, 'T' },
 		{ "ocr", no_argument, NULL, 'O' },
 		{ "ocr-lang", required_argument, NULL, 'L' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "max-memory", required_argument, NULL, 'M' },
+		{ "no-sandbox", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static char obuf[1 << 16];
-	struct sila_limits lim;
-	struct sila_extractor *x;
+	struct job_ctx jc = { .ocr_lang = "swe", .sandbox = 1 };
+	struct sila_pool_opts po = { 0 };
 	struct sila_record rec;
-	char err[256];
-	int c, st, ret = 0, ocr = 0;
-	const char *ocr_lang = "swe";
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	int c, st, ret = 0;
 	size_t v;
 
 	sila_cli_init(argv[0]);
-	sila_limits_default(&lim);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	sila_limits_default(&jc.lim);
+	po.timeout_ms = 120 * 1000;
+	po.max_memory = (size_t)2 << 30;
+	while ((c = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'F': case 'T':
+		case 'F': case 'T': case 'M':
 			if (sila_parse_size(optarg, &v) != 0 || v == 0)
 				sila_die("invalid size '%s'", optarg);
-			*(c == 'F' ? &lim.max_file : &lim.max_text) = v;
+			*(c == 'F' ? &jc.lim.max_file : c == 'T' ? &jc.lim.max_text : &po.max_memory) = v;
 			break;
-		case 'O': ocr = 1; break;
-		case 'L': ocr = 1; ocr_lang = optarg; break;
+		case 'j': case 't':
+			if (sila_parse_size(optarg, &v) != 0 || (c == 'j' ? v > 256 : v == 0 || v > 86400))
+				sila_die("invalid %s '%s'", c == 'j' ? "number of jobs" : "timeout", optarg);
+			if (c == 'j')
+				jobs = (long)v;
+			else
+				po.timeout_ms = (unsigned)v * 1000;
+			break;
+		case 'O': jc.ocr = 1; break;
+		case 'L': jc.ocr = 1; jc.ocr_lang = optarg; break;
+		case 'S': jc.sandbox = 0; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': sila_print_version(); return 0;
 		default: usage(stderr); return 2;
@@ -99,64 +276,20 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
-	x = sila_extractor_new(&lim, err, sizeof(err));
-	if (!x)
-		sila_die("%s", err);
-	if (ocr && sila_extractor_ocr(x, ocr_lang, err, sizeof(err)) != SILA_OK)
-		sila_die("%s", err);
-	sila_record_init(&rec, lim.max_file);
-	while ((st = sila_record_read(stdin, &rec)) == SILA_OK) {
-		struct sila_text t;
-		const char *type;
-
-		if (!rec.has_body) {
-			if (sila_record_write(stdout, rec.hdr, NULL, 0) != SILA_OK)
-				break;
-			continue;
-		}
-		sila_text_init(&t, lim.max_text);
-		if (rec.body_truncated) {
-			sila_warn_add(t.warnings, "limit-exceeded", "file size limit reached (--max-file)");
-			sila_text_status(&t, SILA_DOC_PARTIAL);
-		}
-		sila_extract(x, rec.body.data ? rec.body.data : "", rec.body.len,
-			     json_string_value(json_object_get(rec.hdr, "path")), &t, &type);
-		json_object_set_new(rec.hdr, "type", json_string(type));
-		if (t.pages)
-			json_object_set_new(rec.hdr, "pages", json_integer(t.pages));
-		if (t.pages_ocr)
-			json_object_set_new(rec.hdr, "ocr_pages", json_integer(t.pages_ocr));
-		if (t.meta.len) {
-			int lossy;
-
-			json_object_set_new(rec.hdr, "metadata",
-					    sila_json_lossy_string(t.meta.data, t.meta.len, &lossy));
-		}
-		if (json_array_size(t.labels))
-			json_object_set(rec.hdr, "labels", t.labels);
-		merge(rec.hdr, &t);
-		if (sila_warn_has(t.warnings, "extraction-failed")) {
-			json_t *w;
-			size_t i;
-
-			json_array_foreach(t.warnings, i, w)
-				if (strcmp(json_string_value(json_object_get(w, "code")), "extraction-failed") == 0) {
-					sila_record_error(rec.hdr, "%s",
-							  json_string_value(json_object_get(w, "message")));
-					break;
-				}
-		}
-		st = sila_record_write(stdout, rec.hdr, t.buf.data ? t.buf.data : "", t.buf.len);
-		sila_text_release(&t);
-		if (st != SILA_OK)
-			break;
-	}
+	sila_record_init(&rec, jc.lim.max_file);
+	if (jobs <= 0 && jobs != 0)
+		jobs = 1;
+	po.workers = (unsigned)jobs;
+	po.sandbox = jc.sandbox;
+	po.max_body = jc.lim.max_text;
+	st = jobs == 0 ? run_inline(&jc, &rec) : run_pool(&jc, &po, &rec);
 	if (st == SILA_FATAL) {
-		sila_error("%s", rec.err);
+		if (rec.err[0])
+			sila_error("%s", rec.err);
 		ret = 2;
 	}
 	sila_record_release(&rec);
-	sila_extractor_free(x);
+	sila_extractor_free(jc.x);
 	if (sila_close_stdout() != 0)
 		ret = 2;
 	return ret;

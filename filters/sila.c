@@ -81,6 +81,11 @@ static void usage(FILE *f)
 		"      --max-expanded SIZE bytes expanded from one file in all (default 4G)\n"
 		"      --max-text SIZE    bytes of text kept per document (default 64M)\n"
 		"Extraction:\n"
+		"  -j, --jobs N           parse N documents at once in isolated worker\n"
+		"                         processes (default: the number of cores)\n"
+		"      --timeout SECONDS  wall-clock time per document (default 120)\n"
+		"      --max-memory SIZE  memory per worker process (default 2G)\n"
+		"      --no-sandbox       let parser workers open files (debugging)\n"
 		"      --ocr              read images and image-only PDF pages with Tesseract\n"
 		"      --ocr-lang LANGS   Tesseract languages for --ocr (default swe)\n"
 		"  -h, --help             show this help\n"
@@ -136,6 +141,10 @@ int main(int argc, char **argv)
 		{ "max-text", required_argument, NULL, 'T' },
 		{ "ocr", no_argument, NULL, 'O' },
 		{ "ocr-lang", required_argument, NULL, 'L' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "max-memory", required_argument, NULL, 'm' },
+		{ "no-sandbox", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -148,7 +157,7 @@ int main(int argc, char **argv)
 	sila_cli_init(argv[0]);
 	for (int s = 0; s < NSTAGES; s++)
 		push(&a[s], stage_name[s]);
-	while ((c = getopt_long(argc, argv, "0h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "0hj:", longopts, NULL)) != -1) {
 		const char *opt = NULL;
 
 		for (const struct option *o = longopts; o->name; o++)
@@ -191,8 +200,12 @@ int main(int argc, char **argv)
 			push(&a[EXTRACT], c == 'T' ? "--max-text" : "--ocr-lang");
 			push(&a[EXTRACT], optarg);
 			break;
-		case 'O':
-			push(&a[EXTRACT], "--ocr");
+		case 'O': case 'S':
+			push(&a[EXTRACT], c == 'O' ? "--ocr" : "--no-sandbox");
+			break;
+		case 'j': case 't': case 'm':
+			push(&a[EXTRACT], c == 'j' ? "--jobs" : c == 't' ? "--timeout" : "--max-memory");
+			push(&a[EXTRACT], optarg);
 			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': sila_print_version(); return 0;
