@@ -196,7 +196,9 @@ json_t *sila_classify(struct sila_classifier *c, const json_t *hdr)
 				level = pd->level;
 			if (pd->members_not_ok) {
 				sila_warn_add(warnings, "partial-members",
-					      "%zu members were not scanned whole", pd->members_not_ok);
+					      pd->members_not_ok == 1 ? "%zu member was not scanned whole"
+								      : "%zu members were not scanned whole",
+					      pd->members_not_ok);
 				if (status < SILA_DOC_PARTIAL)
 					status = SILA_DOC_PARTIAL;
 			}

@@ -9,12 +9,13 @@
  * yields each of its messages as raw "message-N.eml". Everything stays in
  * memory.
  *
- * GMime is initialised on first use, once per process, under g_once, so
- * concurrent first calls are safe; nothing here ever shuts it down. GMime
- * objects are not shared between calls, so separate threads may parse
- * separate messages once it is initialised.
+ * GMime is initialised on first use, once per process. g_mime_init itself
+ * is not thread-safe, so it runs under g_once here: concurrent first calls
+ * into this file are safe, but other code that calls g_mime_init directly
+ * must not do so while a first call here may be under way. Nothing here
+ * shuts GMime down. No GMime object outlives a call, so separate threads
+ * may parse separate messages once GMime is initialised.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -338,6 +339,7 @@ struct b64_check {
 	int after_pad; /* alphabet characters after padding */
 };
 
+/* Adds the n raw bytes at p to the counts. */
 static void b64_scan(struct b64_check *c, const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -403,10 +405,10 @@ static enum sila_doc_status decode_leaf(struct walk *w, GMimePart *part, const c
 	    enc == GMIME_CONTENT_ENCODING_UUENCODE)
 		dec = g_mime_filter_basic_new(enc, FALSE);
 	if (!charset_is_utf8(charset)) {
-		const char *from = charset;
+		const char *from = charset, *canon = g_mime_charset_canon_name(charset);
 
 		/* Mail marked ISO-8859-1 is in practice often Windows-1252, a superset. */
-		if (g_ascii_strcasecmp(g_mime_charset_canon_name(charset), "iso-8859-1") == 0)
+		if (canon && g_ascii_strcasecmp(canon, "iso-8859-1") == 0)
 			from = "windows-1252";
 		cs = g_mime_filter_charset_new(from, "UTF-8");
 	}
@@ -510,8 +512,10 @@ static int type_is(GMimeContentType *ct, const char *type, const char *const *su
 
 /*
  * Whether an S/MIME application/pkcs7-mime part is encrypted: its
- * smime-type says so, or without one its DER content type is enveloped
- * data (OID 1.2.840.113549.1.7.3) or authenticated-enveloped data.
+ * smime-type says so; without one, its DER content type is looked at
+ * (enveloped data is OID 1.2.840.113549.1.7.3, authenticated-enveloped
+ * data 1.2.840.113549.1.9.16.1.23), and when that does not tell either,
+ * encrypted is taken, as it is by far the most common kind.
  */
 static int pkcs7_encrypted(GMimeObject *obj, const char *data, size_t len)
 {

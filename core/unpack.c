@@ -357,9 +357,6 @@ static int expand(struct sila_unpack *u, json_t *hdr, const char *data, size_t l
 		r = read_entry(u, a, &b, sha, &size, mhdr);
 		json_object_set_new(mhdr, "size", json_integer((json_int_t)size));
 		json_object_set_new(mhdr, "sha256", json_string(sha));
-		if (json_object_get(mhdr, "status"))
-			set_problem(hdr, SILA_DOC_PARTIAL, "extraction-failed",
-				    "some members could not be read whole");
 		ret = process_blob(u, mhdr, b.data ? b.data : "", b.len, depth + 1);
 		json_decref(mhdr);
 		if (ret == SILA_FATAL || u->expanded > u->lim.max_expanded)
@@ -390,6 +387,7 @@ struct parts_ctx {
 	unsigned depth;
 	size_t members;
 	int ret;
+	int stopped;       /* the walk was stopped here, at a limit */
 };
 
 /* Turns one part of a mail, mbox or .msg into a member, expanded in turn. */
@@ -409,10 +407,9 @@ static int on_part(void *ctx, const char *name, const char *data, size_t len,
 	sila_sha256_hex(data, len, sha);
 	json_object_set_new(mhdr, "size", json_integer((json_int_t)len));
 	json_object_set_new(mhdr, "sha256", json_string(sha));
-	if (st != SILA_DOC_OK) {
+	/* The container's own line says so too, when sila-classify sees this member's status. */
+	if (st != SILA_DOC_OK)
 		set_problem(mhdr, st, code ? code : "extraction-failed", msg ? msg : "part damaged");
-		set_problem(pc->hdr, SILA_DOC_PARTIAL, "partial-members", "some parts could not be read whole");
-	}
 	if (st >= SILA_DOC_UNSCANNABLE)
 		pc->ret = emit(pc->u, mhdr, NULL, 0);
 	else
@@ -423,6 +420,7 @@ static int on_part(void *ctx, const char *name, const char *data, size_t len,
 	if (pc->u->expanded > pc->u->lim.max_expanded) {
 		set_problem(pc->hdr, SILA_DOC_PARTIAL, "limit-exceeded",
 			    "total expanded size limit reached (--max-expanded)");
+		pc->stopped = 1;
 		return SILA_FAILED;
 	}
 	return SILA_OK;
@@ -436,7 +434,7 @@ static int expand_parts(struct sila_unpack *u, json_t *hdr, const char *data, si
 		NULL, "message/rfc822", "application/mbox", "application/vnd.ms-outlook"
 	};
 	static const char *const name[] = { NULL, "mail", "mbox", "msg" };
-	struct parts_ctx pc = { u, hdr, depth, 0, SILA_OK };
+	struct parts_ctx pc = { u, hdr, depth, 0, SILA_OK, 0 };
 	char err[256] = "";
 	int r;
 
@@ -448,7 +446,7 @@ static int expand_parts(struct sila_unpack *u, json_t *hdr, const char *data, si
 	if (r == SILA_FAILED && pc.members == 0) {
 		set_problem(hdr, SILA_DOC_UNSCANNABLE, "extraction-failed", err[0] ? err : "cannot parse");
 		note_problem(u, err);
-	} else if (r == SILA_WARN || r == SILA_FAILED) {
+	} else if ((r == SILA_WARN || r == SILA_FAILED) && !pc.stopped) {
 		int limit = strstr(err, "limit") != NULL;
 
 		set_problem(hdr, SILA_DOC_PARTIAL, limit ? "limit-exceeded" : "extraction-failed",
