@@ -13,6 +13,7 @@
 #include "formats.h"
 #include "names.h"
 #include "ocr.h"
+#include "pool.h"
 
 #define DOCX_TYPE "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,16 +71,7 @@ static enum kind kind_of(const char *type)
 	return K_NONE;
 }
 
-/* Character sets whose iconv modules are loaded before the sandbox closes the disk. */
-static const char *const warm_charsets[] = {
-	"UTF-16", "UTF-16LE", "UTF-16BE", "UTF-32", "WINDOWS-1252", "ISO-8859-1",
-	"ISO-8859-15", "CP850", "CP437", "MACINTOSH", "WINDOWS-1250", "WINDOWS-1251",
-	"WINDOWS-1257", "UTF-7",
-};
-#define NWARM (sizeof(warm_charsets) / sizeof(warm_charsets[0]))
-
 struct sila_extractor {
-	iconv_t warm[NWARM];  /* kept open so their modules stay loaded */
 	magic_t magic;
 	struct sila_ocr *ocr; /* NULL unless OCR is on */
 	struct sila_limits lim;
@@ -113,9 +105,6 @@ void sila_extractor_free(struct sila_extractor *x)
 		return;
 	if (x->magic)
 		magic_close(x->magic);
-	for (size_t i = 0; i < NWARM; i++)
-		if (x->warm[i] && x->warm[i] != (iconv_t)-1)
-			iconv_close(x->warm[i]);
 	sila_ocr_free(x->ocr);
 	free(x);
 }
@@ -157,9 +146,8 @@ void sila_extractor_warm_up(struct sila_extractor *x)
 {
 	struct sila_text t;
 
-	for (size_t i = 0; i < NWARM; i++)
-		if (!x->warm[i])
-			x->warm[i] = iconv_open("UTF-8", warm_charsets[i]);
+	(void)x;
+	sila_sandbox_preload();
 	sila_text_init(&t, 4096);
 	sila_extract_pdf(warm_pdf, sizeof(warm_pdf) - 1, NULL, &t);
 	sila_text_release(&t);

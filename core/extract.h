@@ -27,8 +27,7 @@ void sila_extractor_free(struct sila_extractor *x);
 /*
  * Loads, before a worker is sandboxed, what the parsers would otherwise
  * load from disk on first use: poppler's global state (by reading a tiny
- * PDF) and the iconv converters for the common character sets, which stay
- * open (and so loaded) for the extractor's life.
+ * PDF) and the iconv converters (sila_sandbox_preload).
  */
 void sila_extractor_warm_up(struct sila_extractor *x);
 

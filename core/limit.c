@@ -16,6 +16,8 @@ void sila_limits_default(struct sila_limits *lim)
 	lim->max_expanded = SILA_MAX_EXPANDED_DEFAULT;
 	lim->max_ratio = SILA_MAX_RATIO_DEFAULT;
 	lim->max_text = SILA_MAX_TEXT_DEFAULT;
+	lim->timeout_s = SILA_TIMEOUT_DEFAULT;
+	lim->max_memory = SILA_MAX_MEMORY_DEFAULT;
 }
 
 int sila_parse_size(const char *s, size_t *out)

@@ -17,6 +17,8 @@ struct sila_limits {
 	size_t max_expanded; /* bytes expanded from one on-disk file in all */
 	unsigned max_ratio;  /* expanded bytes per compressed byte (bombs) */
 	size_t max_text;     /* bytes of text extracted from one document */
+	unsigned timeout_s;  /* wall-clock seconds for one document or container */
+	size_t max_memory;   /* address space of a process parsing one file */
 };
 
 #define SILA_MAX_FILE_DEFAULT     ((size_t)256 << 20)
@@ -25,6 +27,10 @@ struct sila_limits {
 #define SILA_MAX_EXPANDED_DEFAULT ((size_t)4 << 30)
 #define SILA_MAX_RATIO_DEFAULT    1000u
 #define SILA_MAX_TEXT_DEFAULT     ((size_t)64 << 20)
+#define SILA_TIMEOUT_DEFAULT      120u
+#define SILA_MAX_MEMORY_DEFAULT   ((size_t)2 << 30)
+/* Below this many expanded bytes the ratio is not judged: small files compress well. */
+#define SILA_RATIO_FLOOR          ((size_t)64 << 20)
 
 /* Fills lim with the defaults above. */
 void sila_limits_default(struct sila_limits *lim);

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -66,6 +67,43 @@ static double elapsed_ms(const struct timespec *t0)
 	       (double)(now.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+void sila_sandbox_preload(void)
+{
+	static const char *const charsets[] = {
+		"UTF-16", "UTF-16LE", "UTF-16BE", "UTF-32", "WINDOWS-1252", "ISO-8859-1",
+		"ISO-8859-15", "CP850", "CP437", "MACINTOSH", "WINDOWS-1250", "WINDOWS-1251",
+		"WINDOWS-1257", "UTF-7", "KOI8-R", "ISO-8859-2",
+	};
+	static iconv_t kept[sizeof(charsets) / sizeof(charsets[0])];
+
+	for (size_t i = 0; i < sizeof(charsets) / sizeof(charsets[0]); i++)
+		if (!kept[i]) {
+			kept[i] = iconv_open("UTF-8", charsets[i]);
+			if (kept[i] != (iconv_t)-1)
+				(void)!iconv_open(charsets[i], "UTF-8");
+		}
+}
+
+void sila_worker_limits(size_t max_memory)
+{
+	struct rlimit core = { 0, 0 };
+	static const int sigs[] = { SIGPIPE, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
+				    SIGTERM, SIGINT, SIGALRM };
+
+	setrlimit(RLIMIT_CORE, &core);
+#if !defined(__SANITIZE_ADDRESS__)
+	if (max_memory) {
+		struct rlimit as = { max_memory, max_memory };
+
+		setrlimit(RLIMIT_AS, &as);
+	}
+#else
+	(void)max_memory;
+#endif
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], SIG_DFL);
+}
+
 int sila_sandbox_enter(char *err, size_t errlen)
 {
 	static const int denied[] = {
@@ -111,7 +149,6 @@ int sila_sandbox_enter(char *err, size_t errlen)
 static _Noreturn void worker_main(struct sila_pool *p)
 {
 	struct sila_record rec;
-	struct rlimit core = { 0, 0 };
 	char err[256];
 	/*
 	 * Fresh streams: the inherited stdin may hold read-ahead of the
@@ -122,22 +159,14 @@ static _Noreturn void worker_main(struct sila_pool *p)
 	if (!in || !out)
 		_exit(3);
 
-	setrlimit(RLIMIT_CORE, &core);
-#if !defined(__SANITIZE_ADDRESS__)
-	/* AddressSanitizer reserves terabytes of address space; the limit is for real builds. */
-	if (p->o.max_memory) {
-		struct rlimit as = { p->o.max_memory, p->o.max_memory };
-
-		setrlimit(RLIMIT_AS, &as);
-	}
-#endif
+	sila_worker_limits(p->o.max_memory);
 	if (p->init && p->init(p->ctx) != 0)
 		_exit(3);
 	if (p->o.sandbox && sila_sandbox_enter(err, sizeof(err)) != 0) {
 		(void)!write(STDERR_FILENO, err, strlen(err));
 		_exit(3);
 	}
-	sila_record_init(&rec, p->o.max_body);
+	sila_record_init(&rec, p->o.max_input);
 	while (sila_record_read(in, &rec) == SILA_OK) {
 		p->work(p->ctx, &rec, out);
 		if (fflush(out) != 0)
@@ -178,15 +207,6 @@ static int spawn(struct sila_pool *p, unsigned i)
 			_exit(3);
 		close(in[1]);
 		close(out[0]);
-		/* A crash must end the worker: no handler the supervisor had may catch it. */
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGSEGV, SIG_DFL);
-		signal(SIGBUS, SIG_DFL);
-		signal(SIGFPE, SIG_DFL);
-		signal(SIGILL, SIG_DFL);
-		signal(SIGABRT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
 		worker_main(p);
 	}
 	close(in[0]);

@@ -33,6 +33,7 @@ struct sila_pool_opts {
 	unsigned timeout_ms; /* wall-clock time per document; 0: none */
 	size_t max_memory;   /* address space per worker; 0: none */
 	int sandbox;         /* install the seccomp filter */
+	size_t max_input;    /* the largest document body a worker accepts */
 	size_t max_body;     /* the largest result body accepted from a worker */
 };
 
@@ -72,6 +73,20 @@ void sila_pool_free(struct sila_pool *p);
 
 /* The reason for the last SILA_FATAL. */
 const char *sila_pool_errmsg(const struct sila_pool *p);
+
+/*
+ * Loads what the C library would otherwise load from disk on first use and
+ * the sandbox would then refuse: the iconv converters for the common
+ * character sets, kept open (and so loaded) for the process's life.
+ */
+void sila_sandbox_preload(void);
+
+/*
+ * Limits the calling process (a worker): no core files, and at most
+ * max_memory bytes of address space (not under AddressSanitizer, which
+ * reserves terabytes). Resets the signal handlers a crash must not meet.
+ */
+void sila_worker_limits(size_t max_memory);
 
 /* Installs the worker sandbox in the calling process (exposed for tests). */
 int sila_sandbox_enter(char *err, size_t errlen);

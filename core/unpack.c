@@ -4,9 +4,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -16,6 +18,8 @@
 #include "hash.h"
 #include "names.h"
 #include "parts.h"
+#include "pool.h"
+#include "record.h"
 #include "status.h"
 #include "text.h"
 #include "unpack.h"
@@ -33,6 +37,10 @@ struct sila_unpack {
 	int worst;            /* SILA_OK, SILA_WARN or SILA_FATAL */
 	char err[512];
 	size_t expanded;      /* bytes expanded from the current on-disk file */
+	size_t top_size;      /* that file's own size, for the expansion ratio */
+	char (*ancestors)[SILA_SHA256_HEX]; /* the containers being expanded, outermost first */
+	unsigned nancestors;
+	int isolate;          /* expand containers in a limited, sandboxed child */
 	struct dir_id *dirs;  /* the directories being walked, outermost first */
 	size_t ndirs, adirs;
 };
@@ -62,6 +70,11 @@ struct sila_unpack *sila_unpack_new(const struct sila_limits *lim,
 	u->lim = *lim;
 	u->emit = emit;
 	u->ctx = ctx;
+	u->ancestors = calloc(lim->max_depth + 1, sizeof(*u->ancestors));
+	if (!u->ancestors) {
+		free(u);
+		return NULL;
+	}
 	return u;
 }
 
@@ -70,7 +83,13 @@ void sila_unpack_free(struct sila_unpack *u)
 	if (!u)
 		return;
 	free(u->dirs);
+	free(u->ancestors);
 	free(u);
+}
+
+void sila_unpack_isolate(struct sila_unpack *u, int on)
+{
+	u->isolate = on;
 }
 
 const char *sila_unpack_errmsg(const struct sila_unpack *u)
@@ -244,6 +263,19 @@ static void single_member_name(const json_t *hdr, char *out, size_t outlen)
 	}
 }
 
+/*
+ * Whether what one file on disk expanded to is out of proportion to its
+ * size, as in a compression bomb. Small expansions are not judged: a
+ * kilobyte of zeros compresses a thousandfold too.
+ */
+static int ratio_exceeded(const struct sila_unpack *u)
+{
+	size_t base = u->top_size ? u->top_size : 1;
+
+	return u->lim.max_ratio && u->expanded > SILA_RATIO_FLOOR &&
+	       u->expanded / base > u->lim.max_ratio;
+}
+
 /* Reads the current entry's data into b, hashing every byte, within the limits. */
 static int read_entry(struct sila_unpack *u, struct archive *a, struct sila_buf *b,
 		      char sha[SILA_SHA256_HEX], size_t *size, json_t *mhdr)
@@ -263,6 +295,12 @@ static int read_entry(struct sila_unpack *u, struct archive *a, struct sila_buf 
 		if (u->expanded > u->lim.max_expanded) {
 			set_problem(mhdr, SILA_DOC_PARTIAL, "limit-exceeded",
 				    "total expanded size limit reached (--max-expanded)");
+			ret = SILA_WARN;
+			break;
+		}
+		if (ratio_exceeded(u)) {
+			set_problem(mhdr, SILA_DOC_PARTIAL, "limit-exceeded",
+				    "expansion ratio limit reached (--max-ratio): a compression bomb?");
 			ret = SILA_WARN;
 			break;
 		}
@@ -359,12 +397,15 @@ static int expand(struct sila_unpack *u, json_t *hdr, const char *data, size_t l
 		json_object_set_new(mhdr, "sha256", json_string(sha));
 		ret = process_blob(u, mhdr, b.data ? b.data : "", b.len, depth + 1);
 		json_decref(mhdr);
-		if (ret == SILA_FATAL || u->expanded > u->lim.max_expanded)
+		if (ret == SILA_FATAL || u->expanded > u->lim.max_expanded || ratio_exceeded(u))
 			break;
 	}
 	if (u->expanded > u->lim.max_expanded)
 		set_problem(hdr, SILA_DOC_PARTIAL, "limit-exceeded",
 			    "total expanded size limit reached (--max-expanded)");
+	if (ratio_exceeded(u))
+		set_problem(hdr, SILA_DOC_PARTIAL, "limit-exceeded",
+			    "expansion ratio limit reached (--max-ratio): a compression bomb?");
 	if (r == ARCHIVE_FATAL) {
 		const char *msg = archive_error_string(a);
 
@@ -484,9 +525,145 @@ static int process_blob(struct sila_unpack *u, json_t *hdr, const char *data,
 		return emit_problem(u, hdr, SILA_DOC_UNSCANNABLE, "limit-exceeded",
 				    "archive nesting limit reached (--max-depth)");
 	}
-	if (pkind != SILA_PARTS_NONE)
-		return expand_parts(u, hdr, data, len, pkind, depth);
-	return expand(u, hdr, data, len, kind, depth);
+	{
+		const char *sha = json_string_value(json_object_get(hdr, "sha256"));
+		int ret;
+
+		/* A container holding a copy of one it is inside (a zip quine) is not opened again. */
+		for (unsigned i = 0; sha && i < u->nancestors && i < depth; i++)
+			if (strcmp(u->ancestors[i], sha) == 0) {
+				if (kind != AK_NONE) {
+					json_object_set_new(hdr, "type", json_string(kind_type[kind]));
+					json_object_set_new(hdr, "container", json_string(kind_name[kind]));
+				}
+				return emit_problem(u, hdr, SILA_DOC_UNSCANNABLE, "limit-exceeded",
+						    "the container holds a copy of one it is inside "
+						    "(a quine); not expanded again");
+			}
+		if (sha && depth <= u->lim.max_depth) {
+			snprintf(u->ancestors[depth], SILA_SHA256_HEX, "%s", sha);
+			u->nancestors = depth + 1;
+		}
+		ret = pkind != SILA_PARTS_NONE ? expand_parts(u, hdr, data, len, pkind, depth)
+					       : expand(u, hdr, data, len, kind, depth);
+		u->nancestors = depth;
+		return ret;
+	}
+}
+
+/* Writes a record into the pipe to the supervising parent. */
+static int pipe_emit(void *ctx, json_t *hdr, const void *body, size_t len)
+{
+	return sila_record_write(ctx, hdr, body, len) == SILA_OK ? SILA_OK : SILA_FATAL;
+}
+
+static volatile sig_atomic_t watchdog_fired;
+static volatile pid_t watchdog_pid;
+
+/* SIGALRM: the child took too long; kill it, which ends the parent's read. */
+static void on_watchdog(int sig)
+{
+	(void)sig;
+	watchdog_fired = 1;
+	if (watchdog_pid > 0)
+		kill(watchdog_pid, SIGKILL);
+}
+
+/*
+ * Expands a container file in a child process, limited in memory and time
+ * and sandboxed, and passes its records on. A crash or hang in libarchive,
+ * GMime or the .msg reader then costs this file only: the members already
+ * read keep their lines, and the file's own line says what happened.
+ */
+static int isolated(struct sila_unpack *u, json_t *hdr, const char *data, size_t len)
+{
+	struct sila_record rec;
+	struct sigaction sa, old;
+	int fds[2], ws = 0, got_top = 0, st, ret = SILA_OK;
+	const char *path = json_string_value(json_object_get(hdr, "path"));
+	FILE *in;
+	pid_t pid;
+
+	if (pipe(fds) != 0)
+		return process_blob(u, hdr, data, len, 0);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return process_blob(u, hdr, data, len, 0);
+	}
+	if (pid == 0) {
+		FILE *out;
+		char err[256];
+
+		close(fds[0]);
+		sila_worker_limits(u->lim.max_memory);
+		sila_sandbox_preload();
+		if (sila_sandbox_enter(err, sizeof(err)) != 0)
+			_exit(3);
+		out = fdopen(fds[1], "w");
+		if (!out)
+			_exit(3);
+		u->emit = pipe_emit;
+		u->ctx = out;
+		st = process_blob(u, hdr, data, len, 0);
+		_exit(st == SILA_FATAL || fflush(out) != 0 ? 3 : 0);
+	}
+	close(fds[1]);
+	in = fdopen(fds[0], "r");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_watchdog;
+	sigaction(SIGALRM, &sa, &old);
+	watchdog_fired = 0;
+	watchdog_pid = pid;
+	alarm(u->lim.timeout_s);
+	sila_record_init(&rec, 0);
+	while (in && (st = sila_record_read(in, &rec)) == SILA_OK) {
+		const char *status = json_string_value(json_object_get(rec.hdr, "status"));
+
+		/* The last record of a container file is its own; a member has "member". */
+		got_top = !json_object_get(rec.hdr, "member");
+		if (status && strcmp(status, "ok") != 0)
+			note_problem(u, "a member could not be read whole");
+		if (emit(u, rec.hdr, rec.has_body ? rec.body.data : NULL, rec.body.len) != SILA_OK) {
+			ret = SILA_FATAL;
+			kill(pid, SIGKILL);
+			break;
+		}
+	}
+	alarm(0);
+	sila_record_release(&rec);
+	if (in)
+		fclose(in);
+	else
+		close(fds[0]);
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	watchdog_pid = 0;
+	sigaction(SIGALRM, &old, NULL);
+	if (ret == SILA_FATAL || got_top)
+		return ret;
+	{
+		enum archive_kind kind = sniff((const unsigned char *)data, len);
+		char why[160];
+
+		if (kind != AK_NONE) {
+			json_object_set_new(hdr, "type", json_string(kind_type[kind]));
+			json_object_set_new(hdr, "container", json_string(kind_name[kind]));
+		}
+		if (watchdog_fired)
+			snprintf(why, sizeof(why), "expanding took longer than %u s (--timeout)",
+				 u->lim.timeout_s);
+		else if (WIFSIGNALED(ws))
+			snprintf(why, sizeof(why), "the container parser crashed (signal %d)",
+				 WTERMSIG(ws));
+		else
+			snprintf(why, sizeof(why), "the container parser stopped (exit status %d)",
+				 WEXITSTATUS(ws));
+		(void)path;
+		return emit_problem(u, hdr, SILA_DOC_ERROR, "extraction-failed", why);
+	}
 }
 
 /* Reads a regular file whole (up to the size limit, hashing all of it) and processes it. */
@@ -535,7 +712,13 @@ static int read_file(struct sila_unpack *u, json_t *hdr, const char *path, const
 	json_object_set_new(hdr, "size", json_integer((json_int_t)size));
 	json_object_set_new(hdr, "sha256", json_string(sha));
 	u->expanded = 0;
-	ret = process_blob(u, hdr, b.data ? b.data : "", b.len, 0);
+	u->top_size = size;
+	u->nancestors = 0;
+	if (u->isolate && (sniff((const unsigned char *)b.data, b.len) != AK_NONE ||
+			   sila_parts_sniff(b.data ? b.data : "", b.len) != SILA_PARTS_NONE))
+		ret = isolated(u, hdr, b.data ? b.data : "", b.len);
+	else
+		ret = process_blob(u, hdr, b.data ? b.data : "", b.len, 0);
 	sila_buf_release(&b);
 	return ret;
 }
@@ -671,6 +854,8 @@ int sila_unpack_blob(struct sila_unpack *u, const char *name, const void *data, 
 	u->worst = SILA_OK;
 	u->err[0] = '\0';
 	u->expanded = 0;
+	u->top_size = len;
+	u->nancestors = 0;
 	sila_sha256_hex(data, len, sha);
 	json_object_set_new(hdr, "size", json_integer((json_int_t)len));
 	json_object_set_new(hdr, "sha256", json_string(sha));

@@ -48,6 +48,14 @@ int sila_unpack_path(struct sila_unpack *u, const char *path);
 int sila_unpack_blob(struct sila_unpack *u, const char *name,
 		     const void *data, size_t len);
 
+/*
+ * With on set, each container file (an archive, a mail, an Outlook
+ * message) is expanded in a child process limited to lim.max_memory and
+ * lim.timeout_s and sandboxed (pool.h), so a parser that crashes or hangs
+ * on it costs that file only. Plain files are read in this process.
+ */
+void sila_unpack_isolate(struct sila_unpack *u, int on);
+
 /* The message of the last problem met. */
 const char *sila_unpack_errmsg(const struct sila_unpack *u);
 

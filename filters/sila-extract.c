@@ -281,7 +281,8 @@ int main(int argc, char **argv)
 		jobs = 1;
 	po.workers = (unsigned)jobs;
 	po.sandbox = jc.sandbox;
-	po.max_body = jc.lim.max_text;
+	po.max_input = jc.lim.max_file;
+	po.max_body = jc.lim.max_text + ((size_t)1 << 20);
 	st = jobs == 0 ? run_inline(&jc, &rec) : run_pool(&jc, &po, &rec);
 	if (st == SILA_FATAL) {
 		if (rec.err[0])

@@ -6,7 +6,9 @@
  * expands archives in memory and writes the record stream
  * (docs/record-stream.md): a record per regular file and archive member,
  * with the bytes as its body, and a body-less record per container after
- * its members.
+ * its members. Each container file is expanded in a child process limited
+ * in memory and time and sandboxed, so a parser that crashes or hangs on
+ * it costs that file only.
  *
  * Usage:   sila-unpack [options] [PATH...]
  * Example: sila-unpack ~/share | sila-extract | sila-scan | sila-classify
@@ -37,9 +39,14 @@ static void usage(FILE *f)
 		"      --max-depth N      archives nested in archives (default %u)\n"
 		"      --max-members N    members expanded from one archive (default %zu)\n"
 		"      --max-expanded SIZE bytes expanded from one file in all (default 4G)\n"
+		"      --max-ratio N      expanded bytes per byte of the file, past 64M (default %u)\n"
+		"      --timeout SECONDS  wall-clock time to expand one container file (default %u)\n"
+		"      --max-memory SIZE  memory of the process expanding one container (default 2G)\n"
+		"      --no-sandbox       expand containers in this process, unisolated (debugging)\n"
 		"  -h, --help             show this help\n"
 		"      --version          show the version\n",
-		sila_prog(), SILA_MAX_DEPTH_DEFAULT, SILA_MAX_MEMBERS_DEFAULT);
+		sila_prog(), SILA_MAX_DEPTH_DEFAULT, SILA_MAX_MEMBERS_DEFAULT, SILA_MAX_RATIO_DEFAULT,
+		SILA_TIMEOUT_DEFAULT);
 }
 
 /* Writes one record; an error record is also reported on stderr. */
@@ -90,13 +97,17 @@ int main(int argc, char **argv)
 		{ "max-depth", required_argument, NULL, 'D' },
 		{ "max-members", required_argument, NULL, 'M' },
 		{ "max-expanded", required_argument, NULL, 'E' },
+		{ "max-ratio", required_argument, NULL, 'R' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "max-memory", required_argument, NULL, 'm' },
+		{ "no-sandbox", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sila_limits lim;
 	struct sila_unpack *u;
-	int c, sep = '\n', ret = SILA_OK, status;
+	int c, sep = '\n', ret = SILA_OK, status, isolate = 1;
 	size_t v;
 
 	sila_cli_init(argv[0]);
@@ -104,14 +115,18 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "0h", longopts, NULL)) != -1) {
 		switch (c) {
 		case '0': sep = '\0'; break;
-		case 'F': case 'D': case 'M': case 'E':
+		case 'F': case 'D': case 'M': case 'E': case 'R': case 't': case 'm':
 			if (sila_parse_size(optarg, &v) != 0 || v == 0)
 				sila_die("invalid size '%s'", optarg);
 			if (c == 'F') lim.max_file = v;
 			else if (c == 'D') lim.max_depth = v > 1000 ? 1000 : (unsigned)v;
 			else if (c == 'M') lim.max_members = v;
-			else lim.max_expanded = v;
+			else if (c == 'E') lim.max_expanded = v;
+			else if (c == 'R') lim.max_ratio = v > 1000000000 ? 1000000000 : (unsigned)v;
+			else if (c == 't') lim.timeout_s = v > 86400 ? 86400 : (unsigned)v;
+			else lim.max_memory = v;
 			break;
+		case 'S': isolate = 0; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': sila_print_version(); return 0;
 		default: usage(stderr); return 2;
@@ -122,6 +137,7 @@ int main(int argc, char **argv)
 	u = sila_unpack_new(&lim, emit, NULL);
 	if (!u)
 		sila_die("out of memory");
+	sila_unpack_isolate(u, isolate);
 	if (optind == argc)
 		ret = paths_from_stdin(u, sep);
 	for (int i = optind; i < argc && ret != SILA_FATAL; i++)

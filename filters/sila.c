@@ -79,13 +79,14 @@ static void usage(FILE *f)
 		"      --max-depth N      archives nested in archives (default 16)\n"
 		"      --max-members N    members expanded from one archive (default 100000)\n"
 		"      --max-expanded SIZE bytes expanded from one file in all (default 4G)\n"
+		"      --max-ratio N      expanded bytes per byte of a file, past 64M (default 1000)\n"
 		"      --max-text SIZE    bytes of text kept per document (default 64M)\n"
 		"Extraction:\n"
 		"  -j, --jobs N           parse N documents at once in isolated worker\n"
 		"                         processes (default: the number of cores)\n"
-		"      --timeout SECONDS  wall-clock time per document (default 120)\n"
-		"      --max-memory SIZE  memory per worker process (default 2G)\n"
-		"      --no-sandbox       let parser workers open files (debugging)\n"
+		"      --timeout SECONDS  wall-clock time per document or container (default 120)\n"
+		"      --max-memory SIZE  memory per parsing process (default 2G)\n"
+		"      --no-sandbox       parse without isolation and seccomp (debugging)\n"
 		"      --ocr              read images and image-only PDF pages with Tesseract\n"
 		"      --ocr-lang LANGS   Tesseract languages for --ocr (default swe)\n"
 		"  -h, --help             show this help\n"
@@ -138,6 +139,7 @@ int main(int argc, char **argv)
 		{ "max-depth", required_argument, NULL, 'P' },
 		{ "max-members", required_argument, NULL, 'M' },
 		{ "max-expanded", required_argument, NULL, 'E' },
+		{ "max-ratio", required_argument, NULL, 'X' },
 		{ "max-text", required_argument, NULL, 'T' },
 		{ "ocr", no_argument, NULL, 'O' },
 		{ "ocr-lang", required_argument, NULL, 'L' },
@@ -200,12 +202,26 @@ int main(int argc, char **argv)
 			push(&a[EXTRACT], c == 'T' ? "--max-text" : "--ocr-lang");
 			push(&a[EXTRACT], optarg);
 			break;
-		case 'O': case 'S':
-			push(&a[EXTRACT], c == 'O' ? "--ocr" : "--no-sandbox");
+		case 'O':
+			push(&a[EXTRACT], "--ocr");
 			break;
-		case 'j': case 't': case 'm':
-			push(&a[EXTRACT], c == 'j' ? "--jobs" : c == 't' ? "--timeout" : "--max-memory");
+		case 'S':
+			push(&a[EXTRACT], "--no-sandbox");
+			push(&a[UNPACK], "--no-sandbox");
+			break;
+		case 'j':
+			push(&a[EXTRACT], "--jobs");
 			push(&a[EXTRACT], optarg);
+			break;
+		case 't': case 'm':
+			for (int s = UNPACK; s <= EXTRACT; s++) {
+				push(&a[s], c == 't' ? "--timeout" : "--max-memory");
+				push(&a[s], optarg);
+			}
+			break;
+		case 'X':
+			push(&a[UNPACK], "--max-ratio");
+			push(&a[UNPACK], optarg);
 			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': sila_print_version(); return 0;

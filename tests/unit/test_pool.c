@@ -67,7 +67,7 @@ static int emit(void *ctx, json_t *hdr, const char *body, size_t len)
 
 static struct sila_pool *start(struct seen *s, unsigned workers, unsigned timeout_ms)
 {
-	struct sila_pool_opts o = { workers, timeout_ms, 0, 0, 1 << 20 };
+	struct sila_pool_opts o = { workers, timeout_ms, 0, 0, 1 << 20, 1 << 20 };
 	char err[256];
 	struct sila_pool *p = sila_pool_new(&o, NULL, work, emit, s, err, sizeof(err));
 
