@@ -32,7 +32,8 @@ printf 'SILA-TEST-HANG\n' > "$T/hang.txt"
 "$BIN/sila" --timeout 60 -j 1 "$T/hang.txt" corpus/ren.txt > "$T/out2" 2>/dev/null &
 pid=$!
 for _ in $(seq 50); do
-	w=$(pgrep -f 'sila-extract' | while read -r p; do pgrep -P "$p"; done | head -n 1)
+	x=$(pgrep -P "$pid" -f sila-extract | head -n 1)
+	w=${x:+$(pgrep -P "$x" | head -n 1)}
 	[ -n "$w" ] && break
 	sleep 0.1
 done
