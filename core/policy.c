@@ -197,7 +197,10 @@ struct sila_policy *sila_policy_load(const char *path, char *err, size_t errlen)
 		*eq = '\0';
 		val = trim(eq + 1);
 		key = trim(key);
-		if (strcmp(section, "levels") == 0) {
+		if (strcmp(section, "mail") == 0) {
+			/* The mail gateway's section (core/verdict.c reads it). */
+			continue;
+		} else if (strcmp(section, "levels") == 0) {
 			if ((v = number(key, 0, SILA_LEVELS - 1)) < 0)
 				goto bad_level;
 			if (set_str(&p->labels[v], val) != 0)
