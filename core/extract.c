@@ -1,13 +1,12 @@
 /*
  * extract.c - type detection with libmagic and dispatch to the extractors.
  */
-#include <errno.h>
-#include <iconv.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <magic.h>
+
+#include "charset.h"
 
 #include "extract.h"
 #include "formats.h"
@@ -109,26 +108,6 @@ void sila_extractor_free(struct sila_extractor *x)
 	free(x);
 }
 
-/*
- * Whether bytes libmagic could not name are text after all: short notes
- * and files with a few odd bytes are common. Valid UTF-8 (or single-byte
- * text) with no NUL and few control characters counts.
- */
-static int looks_like_text(const char *data, size_t len)
-{
-	size_t n = len < 65536 ? len : 65536, ctrl = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)data[i];
-
-		if (c == 0)
-			return 0;
-		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f')
-			ctrl++;
-	}
-	return ctrl * 100 <= n;
-}
-
 /* A one-page PDF, the smallest that makes poppler set up its global state. */
 static const char warm_pdf[] =
 	"%PDF-1.4\n"
@@ -151,6 +130,23 @@ void sila_extractor_warm_up(struct sila_extractor *x)
 	sila_text_init(&t, 4096);
 	sila_extract_pdf(warm_pdf, sizeof(warm_pdf) - 1, NULL, &t);
 	sila_text_release(&t);
+}
+
+int sila_extract_streamable(struct sila_extractor *x, const char *head, size_t n,
+			    const char **type)
+{
+	const char *t = magic_buffer(x->magic, head, n);
+
+	if (!t)
+		t = "application/octet-stream";
+	snprintf(x->type, sizeof(x->type), "%s", t);
+	*type = x->type;
+	/* UTF-16 changes length when converted; it is read whole instead. */
+	if (n >= 2 && ((unsigned char)head[0] == 0xff || (unsigned char)head[0] == 0xfe))
+		return 0;
+	if (kind_of(t) == K_PLAIN)
+		return 1;
+	return kind_of(t) == K_NONE && sila_charset_looks_like_text(head, n);
 }
 
 int sila_extractor_ocr(struct sila_extractor *x, const char *lang, char *err, size_t errlen)
@@ -209,7 +205,7 @@ void sila_extract(struct sila_extractor *x, const char *data, size_t len,
 	if (!t)
 		t = "application/octet-stream";
 	t = refine_zip(data, len, t);
-	if (strcmp(t, "application/octet-stream") == 0 && looks_like_text(data, len))
+	if (strcmp(t, "application/octet-stream") == 0 && sila_charset_looks_like_text(data, len))
 		t = "text/plain";
 	snprintf(x->type, sizeof(x->type), "%s", t);
 	*type = x->type;
@@ -226,7 +222,7 @@ void sila_extract(struct sila_extractor *x, const char *data, size_t len,
 	case K_PLAIN: sila_extract_plain(data, len, out); break;
 	default:
 		/* JSON Lines, YAML, SQL, source code: libmagic names them, but they are text. */
-		if (looks_like_text(data, len) && sila_utf8_valid(data, len < 65536 ? len : 65536)) {
+		if (sila_charset_looks_like_text(data, len) && sila_utf8_valid(data, len < 65536 ? len : 65536)) {
 			sila_extract_plain(data, len, out);
 			break;
 		}
@@ -235,54 +231,7 @@ void sila_extract(struct sila_extractor *x, const char *data, size_t len,
 	}
 }
 
-/* Converts with iconv from charset cs to UTF-8, appending to out. */
-static int convert(const char *cs, const char *data, size_t len, struct sila_text *out)
-{
-	iconv_t cd = iconv_open("UTF-8", cs);
-	char buf[16384];
-	char *in = (char *)(uintptr_t)data; /* iconv's prototype is not const-correct */
-	size_t inleft = len;
-	int ret = 0;
-
-	if (cd == (iconv_t)-1)
-		return -1;
-	while (inleft > 0) {
-		char *o = buf;
-		size_t oleft = sizeof(buf);
-		size_t r = iconv(cd, &in, &inleft, &o, &oleft);
-
-		if (sila_text_add(out, buf, sizeof(buf) - oleft) != SILA_OK)
-			break;
-		if (r == (size_t)-1 && errno != E2BIG) {
-			/* An undecodable sequence: mark it and go on after it. */
-			if (sila_text_add(out, "\xef\xbf\xbd", 3) != SILA_OK)
-				break;
-			in++;
-			inleft--;
-			ret = 1;
-		}
-	}
-	iconv_close(cd);
-	return ret;
-}
-
 void sila_extract_plain(const char *data, size_t len, struct sila_text *out)
 {
-	const unsigned char *p = (const unsigned char *)data;
-
-	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
-		data += 3;
-		len -= 3;
-	} else if (len >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff))) {
-		if (convert("UTF-16", data, len, out) != 0)
-			sila_warn_add(out->warnings, "extraction-failed",
-				      "some UTF-16 sequences could not be decoded");
-		return;
-	}
-	if (sila_utf8_valid(data, len)) {
-		sila_text_add(out, data, len);
-		return;
-	}
-	if (convert("WINDOWS-1252", data, len, out) < 0)
-		convert("ISO-8859-1", data, len, out);
+	sila_charset_to_text(data, len, out);
 }

@@ -11,7 +11,7 @@
 
 #include "text.h"
 
-/* Plain text in UTF-8, UTF-16 (by BOM) or else Windows-1252, as UTF-8. */
+/* Plain text as UTF-8: UTF-8 (with or without BOM), UTF-16 with or without BOM, UTF-32 with BOM, else Windows-1252. */
 void sila_extract_plain(const char *data, size_t len, struct sila_text *out);
 
 /*
