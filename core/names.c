@@ -78,6 +78,32 @@ int sila_base64_decode(const char *s, struct sila_buf *out)
 	return SILA_OK;
 }
 
+size_t sila_utf8_sanitize(char *s, size_t n, int final)
+{
+	unsigned char *p = (unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t k = sila_utf8_seq(p + i, n - i);
+
+		if (k) {
+			i += k;
+			continue;
+		}
+		/* A lead byte whose sequence runs past the chunk may be whole in the next one. */
+		if (!final && p[i] >= 0xc2 && p[i] <= 0xf4 && n - i < 4) {
+			size_t need = p[i] >= 0xf0 ? 4 : p[i] >= 0xe0 ? 3 : 2, j;
+
+			for (j = i + 1; j < n && (p[j] & 0xc0) == 0x80; j++)
+				;
+			if (j == n && n - i < need)
+				return n - i;
+		}
+		p[i++] = '?';
+	}
+	return 0;
+}
+
 int sila_utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -54,6 +54,14 @@ void sila_fold(const char *in, size_t n, char *out);
 struct sila_buf;
 int sila_base64_decode(const char *s, struct sila_buf *out);
 
+/*
+ * Makes n bytes of a text stream valid UTF-8 in place, each undecodable
+ * byte becoming '?' so the length never changes. Unless final, a sequence
+ * cut off at the end is left alone and its length returned, for the caller
+ * to carry to the next chunk; otherwise returns 0.
+ */
+size_t sila_utf8_sanitize(char *s, size_t n, int final);
+
 /* The next UTF-8 sequence at s (n > 0 bytes left): its length, or 0 if invalid. */
 size_t sila_utf8_seq(const unsigned char *s, size_t n);
 

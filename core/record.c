@@ -14,6 +14,8 @@ void sila_record_init(struct sila_record *r, size_t body_cap)
 	r->has_body = 0;
 	r->body_len = 0;
 	r->body_truncated = 0;
+	r->stream_min = 0;
+	r->body_pending = 0;
 	r->err[0] = '\0';
 }
 
@@ -89,6 +91,34 @@ short_read:
 	return SILA_FATAL;
 }
 
+size_t sila_record_body_read(FILE *in, struct sila_record *r, char *buf, size_t n)
+{
+	size_t got;
+
+	if (n > r->body_pending)
+		n = r->body_pending;
+	if (n == 0)
+		return 0;
+	got = fread(buf, 1, n, in);
+	r->body_pending -= got;
+	if (got == 0) {
+		snprintf(r->err, sizeof(r->err), "input ended inside a %zu-byte body", r->body_len);
+		return (size_t)-1;
+	}
+	return got;
+}
+
+int sila_record_write_head(FILE *out, json_t *hdr, size_t len)
+{
+	json_object_set_new(hdr, "body", json_integer((json_int_t)len));
+	if (json_dumpf(hdr, out, JSON_COMPACT) != 0 || fputc('\n', out) == EOF) {
+		json_object_del(hdr, "body");
+		return SILA_FAILED;
+	}
+	json_object_del(hdr, "body");
+	return SILA_OK;
+}
+
 int sila_record_read(FILE *in, struct sila_record *r)
 {
 	struct sila_buf line = SILA_BUF_INIT(SILA_HEADER_MAX);
@@ -96,6 +126,13 @@ int sila_record_read(FILE *in, struct sila_record *r)
 	json_t *body;
 	int st;
 
+	/* What the caller left of a streamed body. */
+	while (r->body_pending) {
+		char skip[65536];
+
+		if (sila_record_body_read(in, r, skip, sizeof(skip)) == (size_t)-1)
+			return SILA_FATAL;
+	}
 	json_decref(r->hdr);
 	r->hdr = NULL;
 	sila_buf_reset(&r->body);
@@ -130,6 +167,10 @@ int sila_record_read(FILE *in, struct sila_record *r)
 	r->has_body = 1;
 	r->body_len = (size_t)json_integer_value(body);
 	json_object_del(r->hdr, "body");
+	if (r->stream_min && r->body_len > r->stream_min) {
+		r->body_pending = r->body_len;
+		return SILA_OK;
+	}
 	return read_body(in, r);
 }
 

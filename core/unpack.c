@@ -41,6 +41,8 @@ struct sila_unpack {
 	char (*ancestors)[SILA_SHA256_HEX]; /* the containers being expanded, outermost first */
 	unsigned nancestors;
 	int isolate;          /* expand containers in a limited, sandboxed child */
+	sila_emit_head_fn emit_head; /* for streamed files; NULL: hold every file whole */
+	sila_emit_body_fn emit_body;
 	struct dir_id *dirs;  /* the directories being walked, outermost first */
 	size_t ndirs, adirs;
 };
@@ -85,6 +87,12 @@ void sila_unpack_free(struct sila_unpack *u)
 	free(u->dirs);
 	free(u->ancestors);
 	free(u);
+}
+
+void sila_unpack_streaming(struct sila_unpack *u, sila_emit_head_fn head, sila_emit_body_fn body)
+{
+	u->emit_head = head;
+	u->emit_body = body;
 }
 
 void sila_unpack_isolate(struct sila_unpack *u, int on)
@@ -666,6 +674,57 @@ static int isolated(struct sila_unpack *u, json_t *hdr, const char *data, size_t
 	}
 }
 
+/*
+ * Streams a large file that is not a container: a first pass hashes it,
+ * a second passes it on in chunks, so memory stays small whatever its
+ * size. A file that changes between the passes is padded or cut to the
+ * size first read, so the stream stays in step, and marked partial.
+ */
+static int stream_file(struct sila_unpack *u, json_t *hdr, int fd, size_t size)
+{
+	static char chunk[1 << 20];
+	struct sila_sha256 *h = sila_sha256_new();
+	char sha[SILA_SHA256_HEX];
+	size_t done = 0;
+	ssize_t n;
+
+	if (!h)
+		return emit_problem(u, hdr, SILA_DOC_ERROR, "read-failed", "out of memory");
+	while (done < size && (n = pread(fd, chunk, sizeof(chunk), (off_t)done)) > 0) {
+		if ((size_t)n > size - done)
+			n = (ssize_t)(size - done);
+		sila_sha256_update(h, chunk, (size_t)n);
+		done += (size_t)n;
+	}
+	sila_sha256_finish(h, sha);
+	if (done != size)
+		return emit_problem(u, hdr, SILA_DOC_ERROR, "read-failed",
+				    "the file changed size while it was read");
+	json_object_set_new(hdr, "size", json_integer((json_int_t)size));
+	json_object_set_new(hdr, "sha256", json_string(sha));
+	if (u->emit_head(u->ctx, hdr, size) != SILA_OK)
+		goto fatal;
+	for (done = 0; done < size;) {
+		size_t want = size - done < sizeof(chunk) ? size - done : sizeof(chunk);
+
+		n = pread(fd, chunk, want, (off_t)done);
+		if (n <= 0) {
+			/* Shrunk since the first pass: pad, so the declared length holds. */
+			memset(chunk, ' ', want);
+			n = (ssize_t)want;
+			note_problem(u, "the file changed while it was read");
+		}
+		if (u->emit_body(u->ctx, chunk, (size_t)n) != SILA_OK)
+			goto fatal;
+		done += (size_t)n;
+	}
+	return SILA_OK;
+fatal:
+	snprintf(u->err, sizeof(u->err), "cannot write the record stream");
+	u->worst = SILA_FATAL;
+	return SILA_FATAL;
+}
+
 /* Reads a regular file whole (up to the size limit, hashing all of it) and processes it. */
 static int read_file(struct sila_unpack *u, json_t *hdr, const char *path, const struct stat *st)
 {
@@ -679,6 +738,18 @@ static int read_file(struct sila_unpack *u, json_t *hdr, const char *path, const
 	fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return emit_problem(u, hdr, SILA_DOC_ERROR, "read-failed", strerror(errno));
+	/* A large file that is not a container is streamed, never held whole. */
+	if (u->emit_head && (size_t)st->st_size > SILA_STREAM_MIN) {
+		static char head[65536];
+		ssize_t hn = pread(fd, head, sizeof(head), 0);
+
+		if (hn > 0 && sniff((const unsigned char *)head, (size_t)hn) == AK_NONE &&
+		    sila_parts_sniff(head, (size_t)hn) == SILA_PARTS_NONE) {
+			ret = stream_file(u, hdr, fd, (size_t)st->st_size);
+			close(fd);
+			return ret;
+		}
+	}
 	h = sila_sha256_new();
 	if (!h || (st->st_size > 0 &&
 		   sila_buf_grow(&b, (size_t)st->st_size < b.cap ? (size_t)st->st_size : b.cap) != SILA_OK)) {

@@ -25,6 +25,13 @@
 /* Receives each record; returns SILA_OK, or SILA_FATAL to stop (a write error). */
 typedef int (*sila_emit_fn)(void *ctx, json_t *hdr, const void *body, size_t len);
 
+/*
+ * For files streamed rather than held whole: the header, declaring len
+ * bytes of body, then the body in chunks.
+ */
+typedef int (*sila_emit_head_fn)(void *ctx, json_t *hdr, size_t len);
+typedef int (*sila_emit_body_fn)(void *ctx, const void *chunk, size_t len);
+
 struct sila_unpack;
 
 /* A new unpacker; NULL when memory is short. lim is copied. */
@@ -55,6 +62,13 @@ int sila_unpack_blob(struct sila_unpack *u, const char *name,
  * on it costs that file only. Plain files are read in this process.
  */
 void sila_unpack_isolate(struct sila_unpack *u, int on);
+
+/*
+ * Lets files longer than SILA_STREAM_MIN that are not containers be
+ * streamed: hashed in a first pass, then passed on in chunks through head
+ * and body, so their size is not limited by --max-file nor held in memory.
+ */
+void sila_unpack_streaming(struct sila_unpack *u, sila_emit_head_fn head, sila_emit_body_fn body);
 
 /* The message of the last problem met. */
 const char *sila_unpack_errmsg(const struct sila_unpack *u);

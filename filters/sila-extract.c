@@ -179,6 +179,69 @@ static int emit(void *arg, json_t *hdr, const char *body, size_t len)
 	return sila_record_write(stdout, hdr, body, len) == SILA_OK ? SILA_OK : SILA_FATAL;
 }
 
+/*
+ * A document too large to hold (its body was left unread): plain text is
+ * passed through in chunks, made valid UTF-8 without changing its length;
+ * anything else is read up to --max-file and extracted as usual, with
+ * limit-exceeded when it was longer. Returns SILA_OK, SILA_FATAL, or
+ * SILA_WARN when rec now holds a body for the caller to extract.
+ */
+static int stream_large(struct job_ctx *jc, struct sila_extractor *sx, struct sila_record *rec)
+{
+	static char chunk[1 << 20];
+	size_t n, carry = 0, total = rec->body_len;
+	const char *type;
+
+	n = sila_record_body_read(stdin, rec, chunk, 65536);
+	if (n == (size_t)-1)
+		return SILA_FATAL;
+	if (sila_extract_streamable(sx, chunk, n, &type)) {
+		json_object_set_new(rec->hdr, "type", json_string(type));
+		if (!json_object_get(rec->hdr, "status"))
+			json_object_set_new(rec->hdr, "status", json_string("ok"));
+		if (sila_record_write_head(stdout, rec->hdr, total) != SILA_OK)
+			return SILA_FATAL;
+		for (;;) {
+			size_t have = carry + n, keep;
+
+			keep = sila_utf8_sanitize(chunk, have, rec->body_pending == 0);
+			if (fwrite(chunk, 1, have - keep, stdout) != have - keep)
+				return SILA_FATAL;
+			memmove(chunk, chunk + have - keep, keep);
+			carry = keep;
+			if (rec->body_pending == 0)
+				return SILA_OK;
+			n = sila_record_body_read(stdin, rec, chunk + carry, sizeof(chunk) - carry);
+			if (n == (size_t)-1)
+				return SILA_FATAL;
+		}
+	}
+	/* Not text: parse what fits under --max-file. */
+	sila_buf_reset(&rec->body);
+	if (sila_buf_add(&rec->body, chunk, n) != SILA_OK)
+		return SILA_FATAL;
+	while (rec->body_pending && rec->body.len < jc->lim.max_file) {
+		size_t want = jc->lim.max_file - rec->body.len;
+
+		if (want > sizeof(chunk))
+			want = sizeof(chunk);
+		n = sila_record_body_read(stdin, rec, chunk, want);
+		if (n == (size_t)-1 || sila_buf_add(&rec->body, chunk, n) != SILA_OK)
+			return SILA_FATAL;
+	}
+	if (rec->body_pending) {
+		json_t *w = json_object_get(rec->hdr, "warnings");
+
+		if (!w) {
+			w = json_array();
+			json_object_set_new(rec->hdr, "warnings", w);
+		}
+		sila_warn_add(w, "limit-exceeded", "file size limit reached (--max-file)");
+		json_object_set_new(rec->hdr, "status", json_string("partial"));
+	}
+	return SILA_WARN;
+}
+
 /* Reads the stream and extracts in this process, without workers (-j 0). */
 static int run_inline(struct job_ctx *jc, struct sila_record *rec)
 {
@@ -186,7 +249,16 @@ static int run_inline(struct job_ctx *jc, struct sila_record *rec)
 
 	if (init_worker(jc) != 0)
 		return SILA_FATAL;
+	rec->stream_min = SILA_STREAM_MIN;
 	while ((st = sila_record_read(stdin, rec)) == SILA_OK) {
+		if (rec->body_pending) {
+			int r = stream_large(jc, jc->x, rec);
+
+			if (r == SILA_FATAL)
+				return SILA_FATAL;
+			if (r == SILA_OK)
+				continue;
+		}
 		if (!rec->has_body) {
 			if (emit(jc, rec->hdr, NULL, 0) != SILA_OK)
 				return SILA_FATAL;
@@ -203,16 +275,36 @@ static int run_pool(struct job_ctx *jc, const struct sila_pool_opts *po, struct 
 	char err[256];
 	struct sila_pool *pool = sila_pool_new(po, init_worker, extract_record, emit, jc,
 					       err, sizeof(err));
+	struct sila_extractor *sx = NULL; /* this process's own, for streamed documents */
 	int st;
 
 	if (!pool) {
 		sila_error("%s", err);
 		return SILA_FATAL;
 	}
-	while ((st = sila_record_read(stdin, rec)) == SILA_OK)
+	rec->stream_min = SILA_STREAM_MIN;
+	while ((st = sila_record_read(stdin, rec)) == SILA_OK) {
+		if (rec->body_pending) {
+			int r;
+
+			/* Everything before it first, so the order holds. */
+			if (sila_pool_finish(pool) != SILA_OK)
+				break;
+			if (!sx && !(sx = sila_extractor_new(&jc->lim, err, sizeof(err)))) {
+				sila_error("%s", err);
+				break;
+			}
+			r = stream_large(jc, sx, rec);
+			if (r == SILA_FATAL)
+				break;
+			if (r == SILA_OK)
+				continue;
+		}
 		if (sila_pool_submit(pool, rec->hdr, rec->body.data ? rec->body.data : "",
 				     rec->body.len, !rec->has_body) != SILA_OK)
 			break;
+	}
+	sila_extractor_free(sx);
 	if (st == SILA_OK || sila_pool_finish(pool) != SILA_OK) {
 		sila_error("%s", sila_pool_errmsg(pool));
 		st = SILA_FATAL;

@@ -65,6 +65,19 @@ static int emit(void *ctx, json_t *hdr, const void *body, size_t len)
 	return sila_record_write(stdout, hdr, body, len) == SILA_OK ? SILA_OK : SILA_FATAL;
 }
 
+/* A streamed file's header, then its body in chunks. */
+static int emit_head(void *ctx, json_t *hdr, size_t len)
+{
+	(void)ctx;
+	return sila_record_write_head(stdout, hdr, len) == SILA_OK ? SILA_OK : SILA_FATAL;
+}
+
+static int emit_body(void *ctx, const void *chunk, size_t len)
+{
+	(void)ctx;
+	return fwrite(chunk, 1, len, stdout) == len ? SILA_OK : SILA_FATAL;
+}
+
 /* Reads paths from stdin, separated by sep, and unpacks each. */
 static int paths_from_stdin(struct sila_unpack *u, int sep)
 {
@@ -138,6 +151,7 @@ int main(int argc, char **argv)
 	if (!u)
 		sila_die("out of memory");
 	sila_unpack_isolate(u, isolate);
+	sila_unpack_streaming(u, emit_head, emit_body);
 	if (optind == argc)
 		ret = paths_from_stdin(u, sep);
 	for (int i = optind; i < argc && ret != SILA_FATAL; i++)
