@@ -19,8 +19,10 @@
 
 struct sila_scanner {
 	const struct sila_rules *rules;
-	hs_database_t *db;
-	hs_scratch_t *scratch;
+	hs_database_t *db;        /* block mode, for texts held whole */
+	hs_database_t *sdb;       /* streaming mode, made on first use */
+	hs_scratch_t *scratch;    /* serves both */
+	size_t win;               /* context a match needs on each side */
 };
 
 /* A match as Hyperscan reported it: the expression and where it ended. */
@@ -32,6 +34,7 @@ struct cand {
 struct cands {
 	struct cand *v;
 	size_t n, alloc, max;
+	size_t total;     /* candidates seen in the whole document */
 	int truncated;
 };
 
@@ -45,11 +48,12 @@ struct agg {
 	enum sila_confidence conf;
 };
 
-/* A validated match, before aggregation. */
+/* A validated match, before aggregation; its span is absolute in the document. */
 struct hit {
 	size_t rule;
 	struct sila_id id;
 	enum sila_confidence conf;
+	unsigned page;
 	int dropped;
 };
 
@@ -57,7 +61,7 @@ struct hit {
  * The cache key of a compiled database: the rule set's hash, which rules
  * are enabled, the Hyperscan version and the CPU features it compiled for.
  */
-static void cache_key(const struct sila_rules *rules, char key[SILA_SHA256_HEX])
+static void cache_key(const struct sila_rules *rules, unsigned mode, char key[SILA_SHA256_HEX])
 {
 	struct sila_sha256 *h = sila_sha256_new();
 	hs_platform_info_t plat;
@@ -71,6 +75,7 @@ static void cache_key(const struct sila_rules *rules, char key[SILA_SHA256_HEX])
 		if (rules->rule[i].enabled)
 			sila_sha256_update(h, rules->rule[i].id, strlen(rules->rule[i].id) + 1);
 	sila_sha256_update(h, hs_version(), strlen(hs_version()));
+	sila_sha256_update(h, &mode, sizeof(mode));
 	if (hs_populate_platform(&plat) == HS_SUCCESS)
 		sila_sha256_update(h, &plat, sizeof(plat));
 	sila_sha256_finish(h, key);
@@ -154,8 +159,8 @@ static void cache_store(const hs_database_t *db, const char *path)
 	free(bytes);
 }
 
-/* Compiles the enabled rules into one block-mode database. */
-static hs_database_t *compile(const struct sila_rules *rules, char *err, size_t errlen)
+/* Compiles the enabled rules into one database of the given Hyperscan mode. */
+static hs_database_t *compile(const struct sila_rules *rules, unsigned mode, char *err, size_t errlen)
 {
 	const char **exprs = calloc(rules->nexpr + 1, sizeof(*exprs));
 	unsigned *flags = calloc(rules->nexpr + 1, sizeof(*flags));
@@ -182,7 +187,7 @@ static hs_database_t *compile(const struct sila_rules *rules, char *err, size_t 
 		snprintf(err, errlen, "no enabled rule has an expression");
 		goto out;
 	}
-	if (hs_compile_multi(exprs, flags, ids, n, HS_MODE_BLOCK, NULL, &db, &cerr) != HS_SUCCESS) {
+	if (hs_compile_multi(exprs, flags, ids, n, mode, NULL, &db, &cerr) != HS_SUCCESS) {
 		if (cerr && cerr->expression >= 0) {
 			const struct sila_expr *e = &rules->expr[ids[cerr->expression]];
 
@@ -202,28 +207,44 @@ out:
 	return db;
 }
 
+/* Loads the database for mode from the cache, or compiles and caches it. */
+static hs_database_t *database(const struct sila_rules *rules, unsigned mode, char *err, size_t errlen)
+{
+	char key[SILA_SHA256_HEX], path[4096];
+	int cached;
+	hs_database_t *db = NULL;
+
+	cache_key(rules, mode, key);
+	cached = cache_path(key, path, sizeof(path)) == 0;
+	if (cached)
+		db = cache_load(path);
+	if (!db) {
+		db = compile(rules, mode, err, errlen);
+		if (db && cached)
+			cache_store(db, path);
+	}
+	return db;
+}
+
 struct sila_scanner *sila_scanner_new(const struct sila_rules *rules, char *err, size_t errlen)
 {
 	struct sila_scanner *s = calloc(1, sizeof(*s));
-	char key[SILA_SHA256_HEX], path[4096];
-	int cached;
 
 	if (!s) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	s->rules = rules;
-	cache_key(rules, key);
-	cached = cache_path(key, path, sizeof(path)) == 0;
-	if (cached)
-		s->db = cache_load(path);
-	if (!s->db) {
-		s->db = compile(rules, err, errlen);
-		if (!s->db)
-			goto fail;
-		if (cached)
-			cache_store(s->db, path);
+	for (size_t i = 0; i < rules->nrules; i++) {
+		size_t w = rules->rule[i].window > rules->rule[i].negative_window
+				   ? rules->rule[i].window : rules->rule[i].negative_window;
+
+		if (rules->rule[i].enabled && w + 64 > s->win)
+			s->win = w + 64;
 	}
+	s->db = database(rules, HS_MODE_BLOCK, err, errlen);
+	if (!s->db)
+		goto fail;
 	if (hs_alloc_scratch(s->db, &s->scratch) != HS_SUCCESS) {
 		snprintf(err, errlen, "cannot allocate Hyperscan scratch space");
 		goto fail;
@@ -240,6 +261,7 @@ void sila_scanner_free(struct sila_scanner *s)
 		return;
 	hs_free_scratch(s->scratch);
 	hs_free_database(s->db);
+	hs_free_database(s->sdb);
 	free(s);
 }
 
@@ -250,10 +272,11 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	struct cands *c = ctx;
 
 	(void)flags;
-	if (c->n >= c->max) {
+	if (c->total >= c->max) {
 		c->truncated = 1;
 		return 1; /* stop: the cap on candidates is reached */
 	}
+	c->total++;
 	if (c->n == c->alloc) {
 		size_t na = c->alloc ? c->alloc * 2 : 256;
 		struct cand *p;
@@ -364,105 +387,167 @@ static int cmp_agg_offset(const void *a, const void *b)
 	return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
-/*
- * Confirms each candidate with its rule's validator, weighs the keywords
- * around it, and keeps the confirmed ones as hits, in end order. Overlapping
- * matches of one rule (two expressions for one citation) are one hit.
- */
-static int validate(const struct sila_rules *rules, const char *text, size_t len,
-		    const struct cands *c, const struct sila_vctx *vctx,
-		    struct hit **out, size_t *nout)
-{
-	size_t *rule_end = calloc(rules->nrules + 1, sizeof(*rule_end));
-	size_t *rule_last = calloc(rules->nrules + 1, sizeof(*rule_last));
-	struct hit *hits = NULL;
-	size_t n = 0, alloc = 0;
-
-	if (!rule_end || !rule_last) {
-		free(rule_end);
-		free(rule_last);
-		return SILA_FAILED;
-	}
-	for (size_t i = 0; i < c->n; i++) {
-		const struct sila_expr *e = &rules->expr[c->v[i].expr];
-		const struct sila_rule *r = &rules->rule[e->rule];
-		enum sila_confidence conf = r->confidence;
-		struct sila_id id;
-		size_t a, b;
-
-		memset(&id, 0, sizeof(id));
-		id.start = c->v[i].from;
-		if (r->validator) {
-			if (!r->validator->fn(text, len, c->v[i].to, vctx, &id))
-				continue;
-		} else {
-			size_t k = c->v[i].to - c->v[i].from;
-
-			if (k >= sizeof(id.canon))
-				k = sizeof(id.canon) - 1;
-			memcpy(id.canon, text + c->v[i].from, k);
-			id.canon[k] = '\0';
-			memcpy(id.masked, id.canon, sizeof(id.masked));
-			id.end = c->v[i].to;
-			id.strong = 1;
-		}
-		/*
-		 * A rule's matches that overlap are one occurrence (two expressions
-		 * for one citation). Hyperscan reports the shorter of two matches
-		 * at one start first ("HEMLIG" before "HEMLIG/SECRET"); the longer
-		 * one, once confirmed, takes its place.
-		 */
-		if (rule_end[e->rule] && id.start < rule_end[e->rule]) {
-			struct hit *prev = &hits[rule_last[e->rule]];
-
-			if (id.start == prev->id.start && id.end > prev->id.end &&
-			    !rejected(text, id.start, r)) {
-				prev->id = id;
-				rule_end[e->rule] = id.end;
-			}
-			continue;
-		}
-		/* Negative keywords just before the match reject it (a phone number, an org.nr). */
-		if (rejected(text, id.start, r))
-			continue;
-		a = id.start > r->window ? id.start - r->window : 0;
-		b = id.end + r->window < len ? id.end + r->window : len;
-		if (last_keyword(text, a, b, r->context) != SIZE_MAX)
-			conf = conf < SILA_CONF_HIGH ? conf + 1 : conf;
-		else if (r->require_context)
-			continue;
-		else if (!id.strong && conf > SILA_CONF_LOW)
-			conf--;
-		rule_end[e->rule] = id.end;
-		rule_last[e->rule] = n;
-		if (n == alloc) {
-			size_t na = alloc ? alloc * 2 : 64;
-			struct hit *p = realloc(hits, na * sizeof(*p));
-
-			if (!p) {
-				free(hits);
-				free(rule_end);
-				free(rule_last);
-				return SILA_FAILED;
-			}
-			hits = p;
-			alloc = na;
-		}
-		hits[n].rule = e->rule;
-		hits[n].id = id;
-		hits[n].conf = conf;
-		hits[n].dropped = 0;
-		n++;
-	}
-	free(rule_end);
-	free(rule_last);
-	*out = hits;
-	*nout = n;
-	return SILA_OK;
-}
+/* One document's scan in progress. */
+struct run {
+	const struct sila_rules *rules;
+	struct sila_vctx vctx;
+	int paged;
+	size_t win;          /* context a match needs on each side */
+	const char *text;    /* the text held: the document's bytes off .. off + len */
+	size_t off, len;
+	struct cands c;      /* candidates not yet validated, absolute */
+	size_t *rule_end;    /* per rule: absolute end of its last hit */
+	size_t *rule_last;   /* per rule: the number of that hit */
+	struct hit *hits;    /* validated, not yet aggregated, in end order */
+	size_t nhits, halloc;
+	size_t seq0;         /* the number of hits[0] */
+	size_t max_end;      /* the furthest end validated so far */
+	size_t page_pos;     /* the page is known up to this absolute position */
+	unsigned page;
+	struct agg *aggs;
+	size_t naggs, aalloc, *table, tsize;
+	int oom;
+};
 
 /* How far apart two hits' ends can be and their spans still overlap. */
 #define SPAN_MAX 64
+
+static int run_init(struct run *r, const struct sila_scanner *s, const struct sila_scan_opts *o,
+		    int paged)
+{
+	memset(r, 0, sizeof(*r));
+	r->rules = s->rules;
+	r->vctx.today = o->today;
+	r->vctx.allow_interim = o->allow_interim;
+	r->paged = paged;
+	r->win = s->win;
+	r->page = 1;
+	r->c.max = o->max_matches ? o->max_matches : 1000000;
+	r->rule_end = calloc(s->rules->nrules + 1, sizeof(*r->rule_end));
+	r->rule_last = calloc(s->rules->nrules + 1, sizeof(*r->rule_last));
+	return r->rule_end && r->rule_last ? SILA_OK : SILA_FAILED;
+}
+
+static void run_release(struct run *r)
+{
+	free(r->c.v);
+	free(r->rule_end);
+	free(r->rule_last);
+	free(r->hits);
+	free(r->aggs);
+	free(r->table);
+}
+
+/* Moves the page count forward to absolute position pos (within the text held). */
+static void count_pages(struct run *r, size_t pos)
+{
+	if (!r->paged || pos <= r->page_pos)
+		return;
+	for (size_t i = r->page_pos < r->off ? r->off : r->page_pos; i < pos && i < r->off + r->len; i++)
+		r->page += r->text[i - r->off] == '\f';
+	r->page_pos = pos;
+}
+
+/*
+ * Confirms one candidate with its rule's validator and the keywords around
+ * it; a confirmed one becomes a hit. Overlapping matches of one rule are one
+ * occurrence (two expressions for one citation); Hyperscan reports the
+ * shorter of two matches at one start first ("HEMLIG" before
+ * "HEMLIG/SECRET"), and the longer, once confirmed, takes its place.
+ */
+static void validate_one(struct run *r, const struct cand *cd)
+{
+	const struct sila_expr *e = &r->rules->expr[cd->expr];
+	const struct sila_rule *ru = &r->rules->rule[e->rule];
+	enum sila_confidence conf = ru->confidence;
+	size_t end = cd->to - r->off, a, b;
+	struct sila_id id;
+
+	if (cd->to < r->off || end > r->len || (ru->som && cd->from < r->off))
+		return; /* longer than the window held: not a number or a marking */
+	memset(&id, 0, sizeof(id));
+	id.start = cd->from >= r->off ? cd->from - r->off : 0;
+	if (ru->validator) {
+		if (!ru->validator->fn(r->text, r->len, end, &r->vctx, &id))
+			return;
+	} else {
+		size_t k = end - id.start;
+
+		if (k >= sizeof(id.canon))
+			k = sizeof(id.canon) - 1;
+		memcpy(id.canon, r->text + id.start, k);
+		id.canon[k] = '\0';
+		memcpy(id.masked, id.canon, sizeof(id.masked));
+		id.end = end;
+		id.strong = 1;
+	}
+	if (r->rule_end[e->rule] && id.start + r->off < r->rule_end[e->rule]) {
+		size_t last = r->rule_last[e->rule];
+		struct hit *prev = last >= r->seq0 ? &r->hits[last - r->seq0] : NULL;
+
+		if (prev && id.start + r->off == prev->id.start && id.end + r->off > prev->id.end &&
+		    !rejected(r->text, id.start, ru)) {
+			prev->id.end = id.end + r->off;
+			memcpy(prev->id.canon, id.canon, sizeof(id.canon));
+			memcpy(prev->id.masked, id.masked, sizeof(id.masked));
+			r->rule_end[e->rule] = prev->id.end;
+		}
+		return;
+	}
+	/* Negative keywords just before the match reject it (a phone number, an org.nr). */
+	if (rejected(r->text, id.start, ru))
+		return;
+	a = id.start > ru->window ? id.start - ru->window : 0;
+	b = id.end + ru->window < r->len ? id.end + ru->window : r->len;
+	if (last_keyword(r->text, a, b, ru->context) != SIZE_MAX)
+		conf = conf < SILA_CONF_HIGH ? conf + 1 : conf;
+	else if (ru->require_context)
+		return;
+	else if (!id.strong && conf > SILA_CONF_LOW)
+		conf--;
+	id.start += r->off;
+	id.end += r->off;
+	if (r->nhits == r->halloc) {
+		size_t na = r->halloc ? r->halloc * 2 : 64;
+		struct hit *p = realloc(r->hits, na * sizeof(*p));
+
+		if (!p) {
+			r->oom = 1;
+			return;
+		}
+		r->hits = p;
+		r->halloc = na;
+	}
+	count_pages(r, id.start);
+	r->rule_end[e->rule] = id.end;
+	r->rule_last[e->rule] = r->seq0 + r->nhits;
+	r->hits[r->nhits].rule = e->rule;
+	r->hits[r->nhits].id = id;
+	r->hits[r->nhits].conf = conf;
+	r->hits[r->nhits].page = r->page;
+	r->hits[r->nhits].dropped = 0;
+	r->nhits++;
+	if (id.end > r->max_end)
+		r->max_end = id.end;
+}
+
+/*
+ * Validates the candidates whose context on both sides is in the text held
+ * (all of them when final), keeping the others for the next chunk.
+ */
+static void validate_ready(struct run *r, int final)
+{
+	size_t kept = 0, held_end = r->off + r->len;
+
+	for (size_t i = 0; i < r->c.n; i++) {
+		if (!final && r->c.v[i].to + r->win > held_end) {
+			r->c.v[kept++] = r->c.v[i];
+			continue;
+		}
+		validate_one(r, &r->c.v[i]);
+	}
+	r->c.n = kept;
+}
 
 /*
  * When a match that no checksum confirmed (a CPR number) covers the same
@@ -486,96 +571,90 @@ static void resolve_overlaps(struct hit *h, size_t n)
 	}
 }
 
-/* Grows the open-addressing index over aggs so it stays at most half full. */
-static int grow_table(size_t **table, size_t *tsize, const struct agg *aggs, size_t naggs)
+/* Grows the open-addressing index over the aggregates so it stays at most half full. */
+static int grow_table(struct run *r)
 {
-	size_t ns = *tsize ? *tsize * 2 : 64;
+	size_t ns = r->tsize ? r->tsize * 2 : 64;
 	size_t *nt = malloc(ns * sizeof(*nt));
 
 	if (!nt)
 		return SILA_FAILED;
 	for (size_t k = 0; k < ns; k++)
 		nt[k] = SIZE_MAX;
-	for (size_t k = 0; k < naggs; k++) {
-		size_t sl = agg_hash(aggs[k].rule, aggs[k].canon) & (ns - 1);
+	for (size_t k = 0; k < r->naggs; k++) {
+		size_t sl = agg_hash(r->aggs[k].rule, r->aggs[k].canon) & (ns - 1);
 
 		while (nt[sl] != SIZE_MAX)
 			sl = (sl + 1) & (ns - 1);
 		nt[sl] = k;
 	}
-	free(*table);
-	*table = nt;
-	*tsize = ns;
+	free(r->table);
+	r->table = nt;
+	r->tsize = ns;
 	return SILA_OK;
 }
 
-/*
- * Aggregates the kept hits per rule and distinct value, with the page and
- * offset of the first occurrence, into *out (sorted by offset).
- */
-static int aggregate(const char *text, int paged, const struct hit *h, size_t n,
-		     struct agg **out, size_t *nout)
+/* Adds one hit to its rule and value's finding, with the page and offset of the first. */
+static void aggregate_one(struct run *r, const struct hit *h)
 {
-	struct agg *aggs = NULL;
-	size_t naggs = 0, aalloc = 0, *table = NULL, tsize = 0, page_pos = 0;
-	unsigned page = 1;
+	size_t slot;
 
-	for (size_t i = 0; i < n; i++) {
-		size_t slot;
-
-		if (h[i].dropped)
-			continue;
-		if (paged) {
-			if (h[i].id.start < page_pos) {
-				page_pos = 0;
-				page = 1;
-			}
-			for (; page_pos < h[i].id.start; page_pos++)
-				page += text[page_pos] == '\f';
-		}
-		if (naggs * 2 >= tsize && grow_table(&table, &tsize, aggs, naggs) != SILA_OK)
-			goto oom;
-		for (slot = agg_hash(h[i].rule, h[i].id.canon) & (tsize - 1); table[slot] != SIZE_MAX;
-		     slot = (slot + 1) & (tsize - 1))
-			if (aggs[table[slot]].rule == h[i].rule &&
-			    strcmp(aggs[table[slot]].canon, h[i].id.canon) == 0)
-				break;
-		if (table[slot] == SIZE_MAX) {
-			struct agg *ag;
-
-			if (naggs == aalloc) {
-				size_t na = aalloc ? aalloc * 2 : 16;
-				struct agg *p = realloc(aggs, na * sizeof(*p));
-
-				if (!p)
-					goto oom;
-				aggs = p;
-				aalloc = na;
-			}
-			ag = &aggs[naggs];
-			ag->rule = h[i].rule;
-			memcpy(ag->canon, h[i].id.canon, sizeof(ag->canon));
-			memcpy(ag->masked, h[i].id.masked, sizeof(ag->masked));
-			ag->count = 0;
-			ag->offset = h[i].id.start;
-			ag->page = page;
-			ag->conf = h[i].conf;
-			table[slot] = naggs++;
-		}
-		aggs[table[slot]].count++;
-		if (h[i].conf > aggs[table[slot]].conf)
-			aggs[table[slot]].conf = h[i].conf;
+	if (r->naggs * 2 >= r->tsize && grow_table(r) != SILA_OK) {
+		r->oom = 1;
+		return;
 	}
-	free(table);
-	if (naggs)
-		qsort(aggs, naggs, sizeof(*aggs), cmp_agg_offset);
-	*out = aggs;
-	*nout = naggs;
-	return SILA_OK;
-oom:
-	free(table);
-	free(aggs);
-	return SILA_FAILED;
+	for (slot = agg_hash(h->rule, h->id.canon) & (r->tsize - 1); r->table[slot] != SIZE_MAX;
+	     slot = (slot + 1) & (r->tsize - 1))
+		if (r->aggs[r->table[slot]].rule == h->rule &&
+		    strcmp(r->aggs[r->table[slot]].canon, h->id.canon) == 0)
+			break;
+	if (r->table[slot] == SIZE_MAX) {
+		struct agg *ag;
+
+		if (r->naggs == r->aalloc) {
+			size_t na = r->aalloc ? r->aalloc * 2 : 16;
+			struct agg *p = realloc(r->aggs, na * sizeof(*p));
+
+			if (!p) {
+				r->oom = 1;
+				return;
+			}
+			r->aggs = p;
+			r->aalloc = na;
+		}
+		ag = &r->aggs[r->naggs];
+		ag->rule = h->rule;
+		memcpy(ag->canon, h->id.canon, sizeof(ag->canon));
+		memcpy(ag->masked, h->id.masked, sizeof(ag->masked));
+		ag->count = 0;
+		ag->offset = h->id.start;
+		ag->page = h->page;
+		ag->conf = h->conf;
+		r->table[slot] = r->naggs++;
+	}
+	r->aggs[r->table[slot]].count++;
+	if (h->conf > r->aggs[r->table[slot]].conf)
+		r->aggs[r->table[slot]].conf = h->conf;
+}
+
+/*
+ * Aggregates the hits no later match can overlap any more (all, when
+ * final) and forgets them, so memory follows the findings, not the text.
+ */
+static void settle(struct run *r, int final)
+{
+	size_t done = 0;
+
+	resolve_overlaps(r->hits, r->nhits);
+	while (done < r->nhits && (final || r->hits[done].id.end + 2 * SPAN_MAX <= r->max_end)) {
+		if (!r->hits[done].dropped)
+			aggregate_one(r, &r->hits[done]);
+		done++;
+	}
+	if (done && r->nhits > done)
+		memmove(r->hits, r->hits + done, (r->nhits - done) * sizeof(*r->hits));
+	r->nhits -= done;
+	r->seq0 += done;
 }
 
 /* Turns aggregated findings into the report's findings and tags arrays. */
@@ -607,43 +686,138 @@ static void to_json(const struct sila_rules *rules, const struct agg *aggs, size
 	}
 }
 
+/* Finishes a run: the findings and tags, sorted by offset. */
+static int finish(struct run *r, const struct sila_scan_opts *o, json_t **findings, json_t **tags,
+		  int *truncated, char *err, size_t errlen)
+{
+	validate_ready(r, 1);
+	settle(r, 1);
+	*truncated = r->c.truncated;
+	if (r->oom) {
+		snprintf(err, errlen, "out of memory");
+		return SILA_FAILED;
+	}
+	if (r->naggs)
+		qsort(r->aggs, r->naggs, sizeof(*r->aggs), cmp_agg_offset);
+	*findings = json_array();
+	*tags = json_array();
+	to_json(r->rules, r->aggs, r->naggs, r->paged, o->reveal, *findings, *tags);
+	return SILA_OK;
+}
+
 int sila_scan_text(struct sila_scanner *s, const char *text, size_t len, int paged,
 		   const struct sila_scan_opts *o, json_t **findings, json_t **tags,
 		   int *truncated, char *err, size_t errlen)
 {
-	struct cands c = { NULL, 0, 0, o->max_matches ? o->max_matches : 1000000, 0 };
-	struct sila_vctx vctx = { o->today, o->allow_interim };
-	struct hit *hits = NULL;
-	struct agg *aggs = NULL;
-	size_t nhits = 0, naggs = 0;
+	struct run r;
 	hs_error_t rc;
+	int ret;
 
 	*findings = NULL;
 	*tags = NULL;
 	*truncated = 0;
 	if (len > UINT32_MAX) {
-		snprintf(err, errlen, "text longer than 4 GiB");
+		snprintf(err, errlen, "text longer than 4 GiB to scan whole");
 		return SILA_FAILED;
 	}
-	rc = hs_scan(s->db, text, (unsigned)len, 0, s->scratch, on_match, &c);
+	if (run_init(&r, s, o, paged) != SILA_OK) {
+		run_release(&r);
+		snprintf(err, errlen, "out of memory");
+		return SILA_FAILED;
+	}
+	r.text = text;
+	r.len = len;
+	rc = hs_scan(s->db, text, (unsigned)len, 0, s->scratch, on_match, &r.c);
 	if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
 		snprintf(err, errlen, "Hyperscan scan failed (%d)", (int)rc);
-		free(c.v);
+		run_release(&r);
 		return SILA_FAILED;
 	}
-	*truncated = c.truncated;
-	if (validate(s->rules, text, len, &c, &vctx, &hits, &nhits) != SILA_OK ||
-	    (resolve_overlaps(hits, nhits), aggregate(text, paged, hits, nhits, &aggs, &naggs)) != SILA_OK) {
+	ret = finish(&r, o, findings, tags, truncated, err, errlen);
+	run_release(&r);
+	return ret;
+}
+
+/* The size of the chunks a streamed text is read in. */
+#define STREAM_CHUNK ((size_t)1 << 20)
+
+int sila_scan_stream(struct sila_scanner *s, sila_read_fn read, void *ctx, int paged,
+		     const struct sila_scan_opts *o, json_t **findings, json_t **tags,
+		     int *truncated, char *err, size_t errlen)
+{
+	struct run r;
+	hs_stream_t *stream = NULL;
+	char *buf = NULL;
+	size_t cap = STREAM_CHUNK + 4 * s->win + 4 * SPAN_MAX, held = 0, n;
+	int ret = SILA_FAILED;
+
+	*findings = NULL;
+	*tags = NULL;
+	*truncated = 0;
+	if (!s->sdb) {
+		s->sdb = database(s->rules, HS_MODE_STREAM | HS_MODE_SOM_HORIZON_LARGE, err, errlen);
+		if (!s->sdb || hs_alloc_scratch(s->sdb, &s->scratch) != HS_SUCCESS) {
+			if (s->sdb)
+				snprintf(err, errlen, "cannot allocate Hyperscan scratch space");
+			return SILA_FAILED;
+		}
+	}
+	if (run_init(&r, s, o, paged) != SILA_OK || !(buf = malloc(cap)) ||
+	    hs_open_stream(s->sdb, 0, &stream) != HS_SUCCESS) {
 		snprintf(err, errlen, "out of memory");
-		free(c.v);
-		free(hits);
-		return SILA_FAILED;
+		goto out;
 	}
-	*findings = json_array();
-	*tags = json_array();
-	to_json(s->rules, aggs, naggs, paged, o->reveal, *findings, *tags);
-	free(c.v);
-	free(hits);
-	free(aggs);
-	return SILA_OK;
+	r.text = buf;
+	while ((n = read(ctx, buf + held, STREAM_CHUNK)) != 0) {
+		size_t keep_from;
+		hs_error_t rc;
+
+		if (n == (size_t)-1) {
+			snprintf(err, errlen, "input ended inside the text");
+			goto out;
+		}
+		rc = hs_scan_stream(stream, buf + held, (unsigned)n, 0, s->scratch, on_match, &r.c);
+		if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
+			snprintf(err, errlen, "Hyperscan scan failed (%d)", (int)rc);
+			goto out;
+		}
+		held += n;
+		r.len = held;
+		validate_ready(&r, 0);
+		settle(&r, 0);
+		/* Keep what pending candidates and the context of future ones need. */
+		keep_from = r.off + held > 2 * r.win + SPAN_MAX ? r.off + held - 2 * r.win - SPAN_MAX : r.off;
+		for (size_t i = 0; i < r.c.n; i++) {
+			size_t need = r.c.v[i].to > r.win + SPAN_MAX ? r.c.v[i].to - r.win - SPAN_MAX : 0;
+
+			if (need < keep_from)
+				keep_from = need < r.off ? r.off : need;
+		}
+		count_pages(&r, keep_from);
+		memmove(buf, buf + (keep_from - r.off), r.off + held - keep_from);
+		held -= keep_from - r.off;
+		r.off = keep_from;
+		r.len = held;
+		if (held + STREAM_CHUNK > cap) {
+			/* Candidates waiting on a long run of context: grow rather than lose them. */
+			char *nb = realloc(buf, held + STREAM_CHUNK);
+
+			if (!nb) {
+				snprintf(err, errlen, "out of memory");
+				goto out;
+			}
+			buf = nb;
+			cap = held + STREAM_CHUNK;
+			r.text = buf;
+		}
+	}
+	hs_close_stream(stream, s->scratch, on_match, &r.c);
+	stream = NULL;
+	ret = finish(&r, o, findings, tags, truncated, err, errlen);
+out:
+	if (stream)
+		hs_close_stream(stream, s->scratch, NULL, NULL);
+	free(buf);
+	run_release(&r);
+	return ret;
 }

@@ -46,4 +46,16 @@ int sila_scan_text(struct sila_scanner *s, const char *text, size_t len, int pag
 		   const struct sila_scan_opts *o, json_t **findings, json_t **tags,
 		   int *truncated, char *err, size_t errlen);
 
+/* Reads up to n bytes of a text; returns the bytes read, 0 at its end, (size_t)-1 on error. */
+typedef size_t (*sila_read_fn)(void *ctx, char *buf, size_t n);
+
+/*
+ * Scans a text too large to hold, read in chunks through read, with
+ * Hyperscan in streaming mode: memory stays bounded by the chunk size and
+ * the findings, whatever the text's length. Results as sila_scan_text.
+ */
+int sila_scan_stream(struct sila_scanner *s, sila_read_fn read, void *ctx, int paged,
+		     const struct sila_scan_opts *o, json_t **findings, json_t **tags,
+		     int *truncated, char *err, size_t errlen);
+
 #endif

@@ -2,7 +2,8 @@
  * sila-scan - the third filter: text in, findings out.
  *
  * Compiles the rule set once (patterns/NAME.rules, or --rules DIR) into one
- * Hyperscan database, scans each record's text, confirms each match with
+ * Hyperscan database, scans each record's text (a text over 32 MiB in
+ * streaming mode as it arrives, never held whole), confirms each match with
  * the rule's validator and context, and replaces the body with "findings"
  * and "tags" in the header. Values are masked unless --reveal is given.
  *
@@ -92,6 +93,12 @@ static void scan_metadata(struct sila_scanner *scanner, json_t *hdr,
 	json_object_del(hdr, "metadata");
 }
 
+/* Reads a streamed body for sila_scan_stream. */
+static size_t read_body(void *ctx, char *buf, size_t n)
+{
+	return sila_record_body_read(stdin, ctx, buf, n);
+}
+
 /* The current time in UTC as ISO 8601, for the trace; static storage. */
 static const char *now_iso8601(void)
 {
@@ -173,6 +180,8 @@ int main(int argc, char **argv)
 		sila_die("%s", err);
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	sila_record_init(&rec, SILA_MAX_TEXT_DEFAULT);
+	/* Texts longer than this are scanned as they stream by, never held whole. */
+	rec.stream_min = SILA_STREAM_MIN;
 	while ((st = sila_record_read(stdin, &rec)) == SILA_OK) {
 		json_t *trace = json_object_get(rec.hdr, "trace");
 
@@ -189,9 +198,14 @@ int main(int argc, char **argv)
 			if (rec.body_truncated)
 				record_warn(rec.hdr, SILA_DOC_PARTIAL, "limit-exceeded",
 					    "text limit reached before scanning");
-			if (sila_scan_text(scanner, rec.body.data ? rec.body.data : "", rec.body.len,
-					   json_object_get(rec.hdr, "pages") != NULL, &opts,
-					   &findings, &tags, &truncated, err, sizeof(err)) != SILA_OK) {
+			int paged = json_object_get(rec.hdr, "pages") != NULL;
+
+			if ((rec.body_pending
+				     ? sila_scan_stream(scanner, read_body, &rec, paged, &opts, &findings,
+							&tags, &truncated, err, sizeof(err))
+				     : sila_scan_text(scanner, rec.body.data ? rec.body.data : "",
+						      rec.body.len, paged, &opts, &findings, &tags,
+						      &truncated, err, sizeof(err))) != SILA_OK) {
 				sila_record_error(rec.hdr, "%s", err);
 				record_warn(rec.hdr, SILA_DOC_ERROR, "scan-failed", err);
 			} else {
