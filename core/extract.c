@@ -1,6 +1,7 @@
 /*
  * extract.c - type detection with libmagic and dispatch to the extractors.
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,6 +188,21 @@ static const char *refine_zip(const char *data, size_t len, const char *type)
 		return XLSX_TYPE;
 	if (sila_zip_has(data, len, "ppt/presentation.xml"))
 		return PPTX_TYPE;
+	/* OpenDocument whose mimetype entry is not first, which libmagic needs. */
+	if (sila_zip_has(data, len, "content.xml") && sila_zip_has(data, len, "META-INF/manifest.xml"))
+		return "application/vnd.oasis.opendocument.text";
+	return type;
+}
+
+/* Flat OpenDocument (.fodt, .fods, .fodp) is XML to libmagic; its root says what it is. */
+static const char *refine_xml(const char *data, size_t len, const char *type)
+{
+	size_t n = len < 4096 ? len : 4096;
+
+	if (strcmp(type, "text/xml") != 0 && strcmp(type, "application/xml") != 0)
+		return type;
+	if (memmem(data, n, "<office:document", 16))
+		return "application/vnd.oasis.opendocument.text-flat-xml";
 	return type;
 }
 
@@ -204,7 +220,7 @@ void sila_extract(struct sila_extractor *x, const char *data, size_t len,
 	t = magic_buffer(x->magic, data, len);
 	if (!t)
 		t = "application/octet-stream";
-	t = refine_zip(data, len, t);
+	t = refine_xml(data, len, refine_zip(data, len, t));
 	if (strcmp(t, "application/octet-stream") == 0 && sila_charset_looks_like_text(data, len))
 		t = "text/plain";
 	snprintf(x->type, sizeof(x->type), "%s", t);

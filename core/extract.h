@@ -32,6 +32,14 @@ void sila_extractor_free(struct sila_extractor *x);
 void sila_extractor_warm_up(struct sila_extractor *x);
 
 /*
+ * Whether a document whose first n bytes are head is plain text that can
+ * be streamed through unchanged in length (UTF-8, or text that looks like
+ * it); *type receives its MIME type.
+ */
+int sila_extract_streamable(struct sila_extractor *x, const char *head, size_t n,
+			    const char **type);
+
+/*
  * Turns on OCR for images and image-only PDF pages, with the Tesseract
  * languages lang ("swe"). Returns SILA_OK, or SILA_FAILED with the reason
  * in err when Tesseract or the language data is missing.

@@ -311,6 +311,7 @@ struct odf {
 	struct sila_buf value;
 };
 
+/* Asks for a separator before the next text; the strongest asked for wins. */
 static void sep(struct odf *o, enum sep s)
 {
 	if (s > o->sep)
@@ -606,9 +607,12 @@ static int text_element(struct odf *o, xmlTextReaderPtr r, const char *local)
 	} else if (is(r, local, "page", DRAW_NS) && o->want == SEC_BODY) {
 		if (o->pages++)
 			page_break(o);
+		put_page_decls(o); /* none are left, unless a page never ended */
 		o->uses[0] = attr(r, "use-header-name");
 		o->uses[1] = attr(r, "use-footer-name");
 		o->uses[2] = attr(r, "use-date-time-name");
+		if (empty)
+			put_page_decls(o);
 	} else if ((is(r, local, "footer-decl", PRES_NS) || is(r, local, "header-decl", PRES_NS) ||
 		    is(r, local, "date-time-decl", PRES_NS)) && !empty && !o->decl_name) {
 		o->decl_name = attr(r, "name");
@@ -676,8 +680,8 @@ static int odf_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 	}
 	if (o->want == SEC_META)
 		return meta_node(o, r, type, local);
-	if (type == XML_READER_TYPE_ELEMENT)
-		return text_element(o, r, local);
+	if (type == XML_READER_TYPE_ELEMENT && text_element(o, r, local) == WALK_SKIP)
+		return WALK_SKIP;
 	if (type == XML_READER_TYPE_END_ELEMENT)
 		text_end(o, r, local);
 	else if (is_text(type) && o->para > 0 && (o->want != SEC_MASTER || o->hf > 0))
@@ -772,6 +776,7 @@ struct manifest {
 	int encrypted; /* bit 0 content.xml, 1 styles.xml, 2 meta.xml, 3 any */
 };
 
+/* META-INF/manifest.xml: which file entries carry encryption data. */
 static int manifest_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 {
 	struct manifest *m = ctx;

@@ -1,10 +1,12 @@
 /*
  * ooxml.c - text from Office Open XML documents: DOCX, XLSX and PPTX.
  *
- * The zip is read in memory with libarchive. Its entry names are listed
- * once, and each part is then inflated when it is needed, so parts are read
- * in the document's order rather than the archive's; no part may inflate
- * beyond PART_MAX, nor all of a document's parts together beyond TOTAL_MAX.
+ * The zip is read in memory with libarchive. Its entries are listed once,
+ * keeping the small XML parts as they go by; larger parts are inflated when
+ * they are needed. So parts are read in the document's order rather than
+ * the archive's, at the cost of one pass for most documents. No part may
+ * inflate beyond PART_MAX, nor all of a document's parts together beyond
+ * TOTAL_MAX.
  * XML is parsed with libxml2's streaming reader, so a large part never
  * becomes a tree. Entities are not substituted, no DTD is loaded and
  * nothing is fetched from the network.
@@ -39,6 +41,9 @@
 #define PART_MAX ((size_t)256 << 20)
 /* The most bytes all parts of one document may inflate to together. */
 #define TOTAL_MAX ((size_t)1 << 30)
+/* XML parts up to KEEP_MAX bytes are kept when first read, up to KEEP_TOTAL in all. */
+#define KEEP_MAX ((size_t)1 << 20)
+#define KEEP_TOTAL ((size_t)64 << 20)
 /* The most zip entries looked at, relationships kept per part, sheets or slides read. */
 #define ENTRIES_MAX 100000
 #define RELS_MAX 100000
@@ -78,16 +83,33 @@ int sila_zip_has(const char *data, size_t len, const char *name)
 
 /* ---- The zip ------------------------------------------------------------ */
 
+/*
+ * An entry of the zip. Small XML parts are inflated once, while the entry
+ * list is read, and kept: a presentation's thousand slides, their
+ * relationships and notes then cost one pass over the zip, not one each.
+ * Larger parts are inflated when they are needed.
+ */
+struct entry {
+	char *name;
+	char *data;  /* the part, when kept */
+	size_t len;
+	char *error; /* why it could not be kept whole, when it could not */
+	int kept;
+};
+
 struct zip {
 	const char *data;
 	size_t len;
-	char **names;    /* entry names in archive order */
+	struct entry *v;  /* entries in archive order */
 	size_t n, alloc;
-	size_t inflated; /* bytes inflated so far, all parts together */
-	int damaged;     /* the entry list ended in an error */
+	size_t inflated;  /* bytes inflated so far, all parts together */
+	size_t kept;      /* bytes kept in entries */
+	struct archive *a; /* a reader left open after reading entry next - 1 */
+	size_t next;
 	struct sila_text *out;
 };
 
+/* libarchive's message for the last error, never NULL. */
 static const char *arc_error(struct archive *a)
 {
 	return archive_error_string(a) ? archive_error_string(a) : "read error";
@@ -110,13 +132,74 @@ static struct archive *zip_reader(const struct zip *z)
 	return a;
 }
 
+/* Whether an entry is small XML worth keeping as the list is read. */
+static int worth_keeping(const struct zip *z, struct archive_entry *e, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (archive_entry_is_encrypted(e) || z->kept >= KEEP_TOTAL)
+		return 0;
+	if (archive_entry_size_is_set(e) && archive_entry_size(e) > (la_int64_t)KEEP_MAX)
+		return 0;
+	return (n > 4 && strcasecmp(name + n - 4, ".xml") == 0) ||
+	       (n > 5 && strcasecmp(name + n - 5, ".rels") == 0);
+}
+
 /*
- * Lists the entry names. Returns 0, or -1 when the bytes are not a zip at
- * all. A list that ends in an error marks the zip damaged: what was listed
- * can still be read.
+ * Inflates the current entry into b, up to max bytes and within TOTAL_MAX.
+ * Returns 0 when all of it was read, 1 when it is larger than max (b holds
+ * max bytes), 2 past TOTAL_MAX, -1 on a read error (b holds what came
+ * before it).
+ */
+static int inflate_entry(struct zip *z, struct archive *a, struct sila_buf *b, size_t max)
+{
+	char chunk[65536];
+	la_ssize_t n;
+
+	sila_buf_reset(b);
+	while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
+		size_t take = (size_t)n;
+
+		if (take > TOTAL_MAX - z->inflated)
+			return 2;
+		z->inflated += take;
+		if (b->len + take > max) {
+			sila_buf_add(b, chunk, max - b->len);
+			return 1;
+		}
+		if (sila_buf_add(b, chunk, take) != SILA_OK)
+			return -1;
+	}
+	return n < 0 ? -1 : 0;
+}
+
+/* Appends an entry to the list; -1 when memory is short. */
+static int add_entry(struct zip *z, const char *name)
+{
+	if (z->n == z->alloc) {
+		size_t na = z->alloc ? z->alloc * 2 : 64;
+		struct entry *p = realloc(z->v, na * sizeof(*p));
+
+		if (!p)
+			return -1;
+		z->v = p;
+		z->alloc = na;
+	}
+	memset(&z->v[z->n], 0, sizeof(z->v[0]));
+	if (!(z->v[z->n].name = strdup(name)))
+		return -1;
+	z->n++;
+	return 0;
+}
+
+/*
+ * Lists the entries and keeps the small XML parts. Returns 0, or -1 when
+ * the bytes are not a zip at all. A list that ends in an error marks the
+ * zip damaged: what was listed can still be read.
  */
 static int zip_open(struct zip *z, const char *data, size_t len, struct sila_text *out)
 {
+	struct sila_buf b = SILA_BUF_INIT(KEEP_MAX);
 	struct archive *a;
 	struct archive_entry *e;
 	int r;
@@ -129,114 +212,158 @@ static int zip_open(struct zip *z, const char *data, size_t len, struct sila_tex
 	if (!a)
 		return -1;
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
-		const char *name = archive_entry_pathname(e);
-		char *copy;
+		const char *name = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";
+		struct entry *en;
 
-		if (!name)
-			continue;
 		if (z->n == ENTRIES_MAX) {
 			sila_warn_add(out->warnings, "limit-exceeded", "more than %d zip entries",
 				      ENTRIES_MAX);
 			sila_text_status(out, SILA_DOC_PARTIAL);
 			break;
 		}
-		if (z->n == z->alloc) {
-			size_t na = z->alloc ? z->alloc * 2 : 64;
-			char **p = realloc(z->names, na * sizeof(*p));
-
-			if (!p)
-				break;
-			z->names = p;
-			z->alloc = na;
-		}
-		copy = strdup(name);
-		if (!copy)
+		if (add_entry(z, name) != 0)
 			break;
-		z->names[z->n++] = copy;
+		en = &z->v[z->n - 1];
+		if (!worth_keeping(z, e, name))
+			continue;
+		switch (inflate_entry(z, a, &b, KEEP_MAX)) {
+		case 0:
+			en->kept = 1;
+			break;
+		case -1:
+			en->kept = 1; /* what was read, and why the rest was not */
+			en->error = strdup(arc_error(a));
+			break;
+		default:
+			continue; /* larger than it said, or past the total: read it later */
+		}
+		en->len = b.len;
+		en->data = sila_buf_detach(&b, NULL);
+		z->kept += en->len;
+		if (en->error) {
+			/* The zip is damaged here: nothing after it can be listed. */
+			sila_warn_add(out->warnings, "extraction-failed", "damaged zip: %s in %s",
+				      en->error, name);
+			sila_text_status(out, SILA_DOC_PARTIAL);
+			r = ARCHIVE_EOF;
+			break;
+		}
 	}
 	if (r != ARCHIVE_OK && r != ARCHIVE_WARN && r != ARCHIVE_EOF) {
 		sila_warn_add(out->warnings, "extraction-failed", "damaged zip: %s", arc_error(a));
 		sila_text_status(out, SILA_DOC_PARTIAL);
-		z->damaged = 1;
 	}
+	sila_buf_release(&b);
 	archive_read_free(a);
 	return 0;
 }
 
+/* Frees the entries and the open reader. */
 static void zip_close(struct zip *z)
 {
-	for (size_t i = 0; i < z->n; i++)
-		free(z->names[i]);
-	free(z->names);
-	z->names = NULL;
+	for (size_t i = 0; i < z->n; i++) {
+		free(z->v[i].name);
+		free(z->v[i].data);
+		free(z->v[i].error);
+	}
+	free(z->v);
+	z->v = NULL;
 	z->n = 0;
+	if (z->a)
+		archive_read_free(z->a);
+	z->a = NULL;
 }
 
-/* The entry name as stored for a part name (OPC names ignore case), or NULL. */
-static const char *zip_find(const struct zip *z, const char *name)
+/* The index of the entry holding a part (OPC names ignore case), or -1. */
+static long zip_find(const struct zip *z, const char *name)
 {
 	for (size_t i = 0; i < z->n; i++)
-		if (strcmp(z->names[i], name) == 0)
-			return z->names[i];
+		if (strcmp(z->v[i].name, name) == 0)
+			return (long)i;
 	for (size_t i = 0; i < z->n; i++)
-		if (strcasecmp(z->names[i], name) == 0)
-			return z->names[i];
-	return NULL;
+		if (strcasecmp(z->v[i].name, name) == 0)
+			return (long)i;
+	return -1;
 }
 
 /*
- * Inflates the part called name into b (emptied first). Returns SILA_OK
- * when all of it was read, SILA_WARN when only some of it was (cut at a
- * limit or damaged; a warning says which), SILA_FAILED when none was.
+ * The part called name: kept, or inflated into b. Sets *xml and *len to
+ * its bytes. Returns SILA_OK when all of it was read, SILA_WARN when only
+ * some of it was (cut at a limit or damaged; a warning says which),
+ * SILA_FAILED when none was.
  */
-static int zip_read(struct zip *z, const char *name, struct sila_buf *b)
+static int zip_read(struct zip *z, const char *name, struct sila_buf *b, const char **xml,
+		    size_t *len)
 {
-	const char *stored = zip_find(z, name);
-	struct archive *a;
-	struct archive_entry *e;
-	int r, st = SILA_FAILED;
+	long i = zip_find(z, name);
+	struct archive_entry *e = NULL;
+	struct entry *en;
+	int r, st;
 
-	sila_buf_reset(b);
-	if (!stored || !(a = zip_reader(z)))
+	*xml = NULL;
+	*len = 0;
+	if (i < 0)
 		return SILA_FAILED;
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
-		char chunk[65536];
-		la_ssize_t n;
-
-		if (!archive_entry_pathname(e) || strcmp(archive_entry_pathname(e), stored) != 0)
-			continue;
-		if (archive_entry_is_encrypted(e)) {
-			sila_warn_add(z->out->warnings, "encrypted", "part %s is encrypted", name);
-			sila_text_status(z->out, SILA_DOC_PARTIAL);
-			break;
-		}
-		st = SILA_OK;
-		while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
-			size_t room = TOTAL_MAX - z->inflated, take = (size_t)n < room ? (size_t)n : room;
-
-			if (take < (size_t)n) {
-				sila_warn_add(z->out->warnings, "limit-exceeded",
-					      "parts inflate to more than %zu bytes together", TOTAL_MAX);
-				st = SILA_WARN;
-			} else if (sila_buf_add_upto(b, chunk, take) != SILA_OK) {
-				sila_warn_add(z->out->warnings, "limit-exceeded",
-					      "part %s is larger than %zu bytes", name, PART_MAX);
-				st = SILA_WARN;
-			}
-			z->inflated += take;
-			if (st != SILA_OK)
-				break;
-		}
-		if (n < 0) {
-			sila_warn_add(z->out->warnings, "extraction-failed", "cannot inflate %s: %s",
-				      name, arc_error(a));
-			st = SILA_WARN;
-		}
-		if (st == SILA_WARN)
-			sila_text_status(z->out, SILA_DOC_PARTIAL);
-		break;
+	en = &z->v[i];
+	if (en->kept) {
+		*xml = en->data;
+		*len = en->len;
+		if (!en->error)
+			return SILA_OK;
+		sila_warn_add(z->out->warnings, "extraction-failed", "cannot inflate %s: %s", name,
+			      en->error);
+		sila_text_status(z->out, SILA_DOC_PARTIAL);
+		return en->len ? SILA_WARN : SILA_FAILED;
 	}
-	archive_read_free(a);
+	/* Go on from where the open reader is, or start again. */
+	if (z->a && (size_t)i < z->next) {
+		archive_read_free(z->a);
+		z->a = NULL;
+	}
+	if (!z->a) {
+		if (!(z->a = zip_reader(z)))
+			return SILA_FAILED;
+		z->next = 0;
+	}
+	while (z->next <= (size_t)i) {
+		r = archive_read_next_header(z->a, &e);
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			archive_read_free(z->a);
+			z->a = NULL;
+			return SILA_FAILED; /* the damage was reported when the list was read */
+		}
+		z->next++;
+	}
+	if (!e || archive_entry_is_encrypted(e)) {
+		sila_warn_add(z->out->warnings, "encrypted", "part %s is encrypted", name);
+		sila_text_status(z->out, SILA_DOC_PARTIAL);
+		return SILA_FAILED;
+	}
+	switch (inflate_entry(z, z->a, b, PART_MAX)) {
+	case 0:
+		st = SILA_OK;
+		break;
+	case 1:
+		sila_warn_add(z->out->warnings, "limit-exceeded", "part %s is larger than %zu bytes",
+			      name, PART_MAX);
+		st = SILA_WARN;
+		break;
+	case 2:
+		sila_warn_add(z->out->warnings, "limit-exceeded",
+			      "parts inflate to more than %zu bytes together", TOTAL_MAX);
+		st = SILA_WARN;
+		break;
+	default:
+		sila_warn_add(z->out->warnings, "extraction-failed", "cannot inflate %s: %s", name,
+			      arc_error(z->a));
+		archive_read_free(z->a);
+		z->a = NULL;
+		st = SILA_WARN;
+	}
+	if (st != SILA_OK)
+		sila_text_status(z->out, SILA_DOC_PARTIAL);
+	*xml = b->data;
+	*len = b->len;
 	return b->len || st == SILA_OK ? st : SILA_FAILED;
 }
 
@@ -257,21 +384,21 @@ static void xml_quiet(void *arg, xmlErrorPtr err)
 }
 
 /*
- * Walks the XML in b node by node, handing each to fn. Returns 0, or -1
+ * Walks len bytes of XML node by node, handing each to fn. Returns 0, or -1
  * (with a warning naming the part) when the XML is broken; what came
  * before the break has been handed on, except the last few hundred bytes
  * the reader had parsed ahead. Entity references are handed on as such,
  * never expanded; libxml2 stops at an entity that would expand hugely.
  */
-static int xml_walk(const struct sila_buf *b, const char *name, node_fn fn, void *ctx,
+static int xml_walk(const char *xml, size_t len, const char *name, node_fn fn, void *ctx,
 		    struct sila_text *out)
 {
 	xmlTextReaderPtr r;
 	int ret, skip = -1;
 
-	if (!b->len)
+	if (!len)
 		return 0;
-	r = xmlReaderForMemory(b->data, (int)b->len, NULL, NULL,
+	r = xmlReaderForMemory(xml, (int)len, NULL, NULL,
 			       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 			       XML_PARSE_COMPACT);
 	if (!r) {
@@ -372,6 +499,7 @@ struct emit {
 	int stop; /* the text cap was reached */
 };
 
+/* Asks for a separator before the next text; the strongest asked for wins. */
 static void sep(struct emit *e, enum sep s)
 {
 	if (s > e->sep)
@@ -399,6 +527,7 @@ static void put(struct emit *e, const char *s, size_t n)
 		e->stop = 1;
 }
 
+/* Appends a NUL-terminated string. */
 static void put_str(struct emit *e, const char *s)
 {
 	put(e, s, strlen(s));
@@ -633,6 +762,7 @@ static void part_dir(const char *part, char *dir, size_t cap)
 	dir[n] = '\0';
 }
 
+/* Frees the relationships. */
 static void rels_free(struct rels *rs)
 {
 	for (size_t i = 0; i < rs->n; i++) {
@@ -645,6 +775,7 @@ static void rels_free(struct rels *rs)
 	rs->n = rs->alloc = 0;
 }
 
+/* A .rels part: keeps each internal relationship with its target resolved; external ones (links) are dropped. */
 static int rels_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 {
 	struct rels *rs = ctx;
@@ -716,6 +847,7 @@ static const struct rel *rels_by_id(const struct rels *rs, const char *id)
 
 /* ---- The document ------------------------------------------------------------------ */
 
+/* One document being read: its zip, where its text goes, and a part read on demand. */
 struct doc {
 	struct zip z;
 	struct emit e;
@@ -730,17 +862,17 @@ struct doc {
  */
 static int walk_part(struct doc *d, const char *name, node_fn fn, void *ctx)
 {
-	int st;
+	const char *xml;
+	size_t len;
 
-	if (!zip_find(&d->z, name))
+	if (zip_find(&d->z, name) < 0)
 		return 0;
-	st = zip_read(&d->z, name, &d->part);
-	if (st == SILA_FAILED) {
+	if (zip_read(&d->z, name, &d->part, &xml, &len) == SILA_FAILED) {
 		/* zip_read has said why, or the damage that hid the part was reported. */
 		sila_text_status(d->out, SILA_DOC_PARTIAL);
 		return -1;
 	}
-	xml_walk(&d->part, name, fn, ctx, d->out);
+	xml_walk(xml, len, name, fn, ctx, d->out);
 	return 1;
 }
 
@@ -807,6 +939,7 @@ static struct label *label_for(struct props *p, const char *guid, size_t n)
 	return l;
 }
 
+/* Whether a property value means true ("true", "1"). */
 static int is_true(const char *s)
 {
 	while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
@@ -1024,6 +1157,7 @@ struct ranked {
 	unsigned long num;
 };
 
+/* Orders parts by rank, then number, then name. */
 static int ranked_cmp(const void *a, const void *b)
 {
 	const struct ranked *x = a, *y = b;
@@ -1053,10 +1187,10 @@ static int extract_docx(struct doc *d, const char *main)
 		return got;
 	for (size_t i = 0; i < d->z.n; i++) {
 		unsigned long num = 0;
-		int rank = wml_rank(d->z.names[i], dir, &num);
+		int rank = wml_rank(d->z.v[i].name, dir, &num);
 
 		if (rank)
-			parts[n++] = (struct ranked){ d->z.names[i], rank, num };
+			parts[n++] = (struct ranked){ d->z.v[i].name, rank, num };
 	}
 	qsort(parts, n, sizeof(*parts), ranked_cmp);
 	for (size_t i = 0; i < n && !d->e.stop; i++) {
@@ -1079,6 +1213,10 @@ struct sst {
 	struct sila_text *out;
 };
 
+/*
+ * xl/sharedStrings.xml: each si is one string, the concatenation of its t
+ * elements (plain, or the runs of rich text) without the phonetic readings.
+ */
 static int sst_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 {
 	struct sst *s = ctx;
@@ -1145,6 +1283,7 @@ struct styles {
 	int in_xfs;
 };
 
+/* xl/styles.xml: the custom number formats, and the number format of each cell format in cellXfs. */
 static int styles_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 {
 	struct styles *st = ctx;
@@ -1210,6 +1349,7 @@ static const char *styles_code(const struct styles *st, const char *s)
 	return NULL;
 }
 
+/* Frees the number formats. */
 static void styles_free(struct styles *st)
 {
 	for (size_t k = 0; k < st->nfmt; k++)
@@ -1302,6 +1442,7 @@ static void put_cell(struct sheet *sh)
 	/* Booleans ("b") and errors ("e") say nothing worth finding. */
 }
 
+/* Whether an element of a worksheet is one of its page headers or footers. */
 static int is_header_footer(const char *local)
 {
 	return strcmp(local, "oddHeader") == 0 || strcmp(local, "oddFooter") == 0 ||
@@ -1375,6 +1516,7 @@ struct book {
 	size_t n, alloc;
 };
 
+/* xl/workbook.xml: each sheet's name and relationship id, in workbook order. */
 static int book_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 {
 	struct book *b = ctx;
@@ -1408,12 +1550,17 @@ static int book_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 	return WALK_ON;
 }
 
-/* One node of a comments part, notes slide or slide: a:t, p:text and the like. */
+/* The state of reading DrawingML text: a slide, notes slide, comments or diagram. */
 struct dml {
 	struct emit *e;
 	int in_text, in_cell;
 };
 
+/*
+ * DrawingML text (a:t in paragraphs, tables and shapes) and comment text
+ * (p:text, t); authors, phonetic readings and slide-number fields are left
+ * out, and mc:Fallback, which repeats its mc:Choice.
+ */
 static int dml_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 {
 	struct dml *m = ctx;
@@ -1491,7 +1638,7 @@ static size_t numbered_parts(const struct zip *z, const char *prefix, const char
 	if (!v)
 		return 0;
 	for (size_t i = 0; i < z->n && n < ITEMS_MAX; i++) {
-		const char *name = z->names[i], *p = name + pl;
+		const char *name = z->v[i].name, *p = name + pl;
 		size_t len = strlen(name);
 
 		if (len <= pl + sl || strncasecmp(name, prefix, pl) != 0 ||
@@ -1599,6 +1746,7 @@ struct deck {
 	size_t n, alloc;
 };
 
+/* ppt/presentation.xml: the relationship id of each slide, in the order the slides are shown. */
 static int deck_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 {
 	struct deck *k = ctx;
@@ -1689,9 +1837,9 @@ static int kind_of(const char *type, const struct zip *z)
 		return XLSX;
 	if (type && (strstr(type, "presentationml") || strstr(type, "ms-powerpoint")))
 		return PPTX;
-	if (zip_find(z, "xl/workbook.xml"))
+	if (zip_find(z, "xl/workbook.xml") >= 0)
 		return XLSX;
-	if (zip_find(z, "ppt/presentation.xml"))
+	if (zip_find(z, "ppt/presentation.xml") >= 0)
 		return PPTX;
 	return DOCX;
 }
@@ -1711,12 +1859,13 @@ void sila_extract_ooxml(const char *data, size_t len, const char *type, struct s
 	sila_buf_init(&d.part, PART_MAX);
 	if (zip_open(&d.z, data, len, out) != 0) {
 		sila_text_status(out, SILA_DOC_UNSCANNABLE);
+		zip_close(&d.z);
 		return;
 	}
 	kind = kind_of(type, &d.z);
 	load_rels(&d, "", &pkg);
 	main = rels_by_type(&pkg, "officeDocument");
-	if (!main || !zip_find(&d.z, main))
+	if (!main || zip_find(&d.z, main) < 0)
 		main = mains[kind];
 	read_properties(&d);
 	switch (kind) {
