@@ -439,20 +439,17 @@ static int format_date(uint64_t ft, char *buf, size_t n)
 	return 1;
 }
 
-/* Appends "Key: value\n" with a string property, when the message has it. */
-static void header_line(struct msg *m, GsfInfile *dir, const char *key, unsigned id, unsigned cp,
-			struct sila_buf *out)
+/* Appends "Key: value\n" when value is not empty; a line break in the value becomes a space. */
+static void add_header(struct sila_buf *out, const char *key, const struct sila_buf *value)
 {
-	size_t mark = out->len;
+	size_t mark;
 
+	if (!value->len)
+		return;
 	sila_buf_adds(out, key);
 	sila_buf_adds(out, ": ");
-	if (!get_string(m, dir, id, cp, out)) {
-		out->len = mark;
-		out->data[mark] = '\0';
-		return;
-	}
-	/* A header stays on its line. */
+	mark = out->len;
+	sila_buf_add(out, value->data, value->len);
 	for (size_t i = mark; i < out->len; i++)
 		if (out->data[i] == '\r' || out->data[i] == '\n')
 			out->data[i] = ' ';
@@ -514,37 +511,38 @@ static void message_text(struct msg *m, GsfInfile *dir, size_t hdr, struct sila_
 
 	props_load(m, dir, hdr, &p);
 	cp = props_codepage(&p);
-	header_line(m, dir, "Subject", PR_SUBJECT, cp, out);
-	/* From: the sender's name and address. */
+	/*
+	 * A first line that is no header field, so sila-unpack does not take
+	 * this text for an RFC 5322 message and split it a second time.
+	 */
+	sila_buf_adds(out, "Outlook message\n");
+	get_string(m, dir, PR_SUBJECT, cp, &tmp);
+	add_header(out, "Subject", &tmp);
+	/* From: the sender's name and address, "Name <address>". */
+	sila_buf_reset(&tmp);
 	if (get_string(m, dir, PR_SENDER_NAME, cp, &tmp)) {
-		sila_buf_adds(out, "From: ");
-		sila_buf_add(out, tmp.data, tmp.len);
-		sila_buf_reset(&tmp);
+		size_t mark = tmp.len;
+
+		sila_buf_adds(&tmp, " <");
 		if (get_string(m, dir, PR_SENDER_SMTP, cp, &tmp) ||
 		    get_string(m, dir, PR_SENDER_EMAIL, cp, &tmp)) {
-			sila_buf_adds(out, " <");
-			sila_buf_add(out, tmp.data, tmp.len);
-			sila_buf_adds(out, ">");
+			sila_buf_addc(&tmp, '>');
+		} else {
+			tmp.len = mark;
+			tmp.data[mark] = '\0';
 		}
-		sila_buf_addc(out, '\n');
-	} else if (get_string(m, dir, PR_SENDER_SMTP, cp, &tmp) ||
-		   get_string(m, dir, PR_SENDER_EMAIL, cp, &tmp)) {
-		sila_buf_adds(out, "From: ");
-		sila_buf_add(out, tmp.data, tmp.len);
-		sila_buf_addc(out, '\n');
+	} else if (!get_string(m, dir, PR_SENDER_SMTP, cp, &tmp)) {
+		get_string(m, dir, PR_SENDER_EMAIL, cp, &tmp);
 	}
+	add_header(out, "From", &tmp);
 	sila_buf_reset(&tmp);
-	if (get_string(m, dir, PR_DISPLAY_TO, cp, &tmp) || (recipients(m, dir, 1, cp, &tmp), tmp.len)) {
-		sila_buf_adds(out, "To: ");
-		sila_buf_add(out, tmp.data, tmp.len);
-		sila_buf_addc(out, '\n');
-	}
+	if (!get_string(m, dir, PR_DISPLAY_TO, cp, &tmp))
+		recipients(m, dir, 1, cp, &tmp);
+	add_header(out, "To", &tmp);
 	sila_buf_reset(&tmp);
-	if (get_string(m, dir, PR_DISPLAY_CC, cp, &tmp) || (recipients(m, dir, 2, cp, &tmp), tmp.len)) {
-		sila_buf_adds(out, "Cc: ");
-		sila_buf_add(out, tmp.data, tmp.len);
-		sila_buf_addc(out, '\n');
-	}
+	if (!get_string(m, dir, PR_DISPLAY_CC, cp, &tmp))
+		recipients(m, dir, 2, cp, &tmp);
+	add_header(out, "Cc", &tmp);
 	if ((props_get(&p, (uint32_t)PR_CLIENT_SUBMIT_TIME << 16 | 0x0040, &ft) ||
 	     props_get(&p, (uint32_t)PR_DELIVERY_TIME << 16 | 0x0040, &ft) ||
 	     props_get(&p, (uint32_t)PR_CREATION_TIME << 16 | 0x0040, &ft)) &&

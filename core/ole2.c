@@ -60,6 +60,29 @@ static int in_bounds(size_t len, uint64_t off, uint64_t n)
 	return off <= len && n <= len - off;
 }
 
+/*
+ * Makes room for need elements of size bytes in the array p, which has
+ * room for *alloc, growing it by half again at least. Returns the array
+ * (perhaps moved), or NULL when memory is short (p is unchanged then).
+ */
+static void *grow_array(void *p, size_t *alloc, size_t need, size_t size)
+{
+	size_t n = *alloc;
+	void *np;
+
+	if (need <= n)
+		return p;
+	n = n < 16 ? 16 : n + n / 2;
+	if (n < need)
+		n = need;
+	if (n > SIZE_MAX / size)
+		return NULL;
+	np = realloc(p, n * size);
+	if (np)
+		*alloc = n;
+	return np;
+}
+
 /* ---- Streams ------------------------------------------------------------ */
 
 /*
@@ -199,7 +222,7 @@ static void flush(struct out *o)
 
 static void put(struct out *o, const char *s, size_t n)
 {
-	if (o->full)
+	if (o->full || !n)
 		return;
 	if (n > sizeof(o->stage) - o->ns) {
 		flush(o);
@@ -817,6 +840,8 @@ static int word_pieces(struct word *w, const unsigned char *wd, size_t wdn,
 		       const uint64_t *ends, size_t nends)
 {
 	size_t n, e = 0;
+	/* Pieces do not overlap: more bytes than the stream twice over is a loop. */
+	uint64_t budget = (uint64_t)wdn * 2 + 65536;
 
 	if (plcn < 16 || (plcn - 4) % 12)
 		return -1;
@@ -848,6 +873,11 @@ static int word_pieces(struct word *w, const unsigned char *wd, size_t wdn,
 			damage(w->o, "a piece of text runs past the WordDocument stream");
 			bytes = wdn - off;
 		}
+		if (bytes > budget) {
+			damage(w->o, "the piece table repeats the same text over and over");
+			break;
+		}
+		budget -= bytes;
 		for (size_t k = 0; k < bytes && !w->o->full; cp++) {
 			uint32_t c;
 
@@ -1033,10 +1063,10 @@ struct xls {
 	unsigned cp;        /* code page of BIFF5/7 8-bit strings */
 	struct sila_buf sst;       /* shared strings, UTF-8, one after another */
 	size_t *sst_off;           /* nsst + 1 offsets into sst */
-	size_t nsst;
+	size_t nsst, asst;
 	struct sila_buf names;     /* sheet names, UTF-8 */
 	struct sheet *sheets;
-	size_t nsheets;
+	size_t nsheets, asheets;
 	int in_row, in_sheet;
 	unsigned row;
 	int pending_string;        /* a FORMULA with a string result awaits its STRING */
@@ -1176,7 +1206,7 @@ static void read_sst(struct xls *x, size_t pos)
 			damage(x->o, "the shared string table is cut short");
 			return;
 		}
-		no = realloc(x->sst_off, (x->nsst + 2) * sizeof(*no));
+		no = grow_array(x->sst_off, &x->asst, x->nsst + 2, sizeof(*no));
 		if (!no)
 			return;
 		x->sst_off = no;
@@ -1284,7 +1314,7 @@ static void note_sheet(struct xls *x, const unsigned char *p, size_t n)
 
 	if (n < 7)
 		return;
-	ns = realloc(x->sheets, (x->nsheets + 1) * sizeof(*ns));
+	ns = grow_array(x->sheets, &x->asheets, x->nsheets + 1, sizeof(*ns));
 	if (!ns)
 		return;
 	x->sheets = ns;
@@ -1324,7 +1354,8 @@ static void sheet_begin(struct xls *x, size_t pos)
 	put_str(x->o, "Sheet: ");
 	if (sh) {
 		sh->used = 1;
-		put(x->o, x->names.data + sh->name, sh->len);
+		if (sh->len)
+			put(x->o, x->names.data + sh->name, sh->len);
 	}
 	putch(x->o, '\n');
 	x->in_sheet = 1;
@@ -1356,9 +1387,11 @@ static void xls_cell(struct xls *x, unsigned type, const unsigned char *p, size_
 			uint32_t i = rd32(p + 6);
 
 			cell_begin(x, rd16(p));
-			if (i < x->nsst)
-				put(x->o, x->sst.data + x->sst_off[i], x->sst_off[i + 1] - x->sst_off[i]);
-			else
+			if (i < x->nsst) {
+				if (x->sst_off[i + 1] > x->sst_off[i])
+					put(x->o, x->sst.data + x->sst_off[i],
+					    x->sst_off[i + 1] - x->sst_off[i]);
+			} else
 				damage(x->o, "a cell refers to a shared string that does not exist");
 		}
 		break;
@@ -1509,8 +1542,8 @@ struct ppt {
 	size_t n;
 	uint32_t *persist;         /* persist id -> offset, UINT32_MAX if none */
 	size_t npersist;
-	size_t visits;             /* records visited so far, against a budget */
-	size_t budget;
+	size_t visits;             /* record headers read so far, against a budget */
+	size_t budget;             /* a few times the records the stream can hold */
 	int text_seen;             /* some text in the current page already */
 };
 
@@ -1522,6 +1555,11 @@ static int ppt_header(struct ppt *pp, size_t off, size_t end, unsigned *type, un
 
 	if (end - off < 8)
 		return 0;
+	if (++pp->visits > pp->budget) {
+		if (pp->visits == pp->budget + 1)
+			damage(pp->o, "too many records visited: the presentation refers to itself");
+		return 0;
+	}
 	*ver = pp->p[off] & 0x0F;
 	*inst = rd16(pp->p + off) >> 4;
 	*type = rd16(pp->p + off + 2);
@@ -1571,10 +1609,6 @@ static void ppt_walk(struct ppt *pp, size_t off, size_t end, unsigned depth)
 	size_t body;
 
 	while (off < end && !pp->o->full && ppt_header(pp, off, end, &type, &inst, &ver, &body)) {
-		if (++pp->visits > pp->budget) {
-			damage(pp->o, "too many records visited: the presentation refers to itself");
-			return;
-		}
 		if (ver == 0x0F) {
 			if (type != PT_PROGTAGS && depth < PPT_DEPTH)
 				ppt_walk(pp, off + 8, off + 8 + body, depth + 1);
@@ -1660,30 +1694,68 @@ static size_t ppt_end(struct ppt *pp, size_t off)
 	return len > pp->n - off - 8 ? pp->n : off + 8 + len;
 }
 
-/* Writes the text of a notes page whose NotesPersistAtom has notesId id. */
-static void ppt_notes(struct ppt *pp, size_t doc_body, size_t doc_end, uint32_t id)
-{
-	unsigned type, inst, ver;
-	size_t off = doc_body, body;
+/* A notes page as the document lists it: its notesId and persist id. */
+struct note_ref {
+	uint32_t id, persist;
+};
 
+static int cmp_note(const void *a, const void *b)
+{
+	uint32_t x = ((const struct note_ref *)a)->id, y = ((const struct note_ref *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Lists the notes pages of the document whose children lie between
+ * doc_body and doc_end (the NotesPersistAtoms of its notes list), sorted by
+ * notesId for lookup. Returns the list (free() it) and its length in *n.
+ */
+static struct note_ref *ppt_notes_list(struct ppt *pp, size_t doc_body, size_t doc_end, size_t *n)
+{
+	struct note_ref *list = NULL;
+	size_t alloc = 0, off = doc_body, body;
+	unsigned type, inst, ver;
+
+	*n = 0;
 	while (off < doc_end && ppt_header(pp, off, doc_end, &type, &inst, &ver, &body)) {
 		if (type == PT_SLWT && inst == 2) {
 			size_t a = off + 8, end = off + 8 + body, ab;
 			unsigned at, ai, av;
 
 			while (a < end && ppt_header(pp, a, end, &at, &ai, &av, &ab)) {
-				if (at == PT_SLIDEPERSIST && ab >= 16 && rd32(pp->p + a + 8 + 12) == id) {
-					size_t n = ppt_persist(pp, rd32(pp->p + a + 8), PT_NOTES);
+				if (at == PT_SLIDEPERSIST && ab >= 16) {
+					struct note_ref *nl = grow_array(list, &alloc, *n + 1, sizeof(*nl));
 
-					if (n != SIZE_MAX)
-						ppt_walk(pp, n + 8, ppt_end(pp, n), 1);
-					return;
+					if (!nl)
+						break;
+					list = nl;
+					list[*n].id = rd32(pp->p + a + 8 + 12);
+					list[*n].persist = rd32(pp->p + a + 8);
+					(*n)++;
 				}
 				a += 8 + ab;
 			}
 		}
 		off += 8 + body;
 	}
+	if (*n)
+		qsort(list, *n, sizeof(*list), cmp_note);
+	return list;
+}
+
+/* Writes the text of the notes page with notesId id, if the document has one. */
+static void ppt_notes(struct ppt *pp, const struct note_ref *list, size_t n, uint32_t id)
+{
+	struct note_ref key = { id, 0 };
+	const struct note_ref *r = n ? bsearch(&key, list, n, sizeof(*list), cmp_note) : NULL;
+	size_t off;
+
+	if (!r)
+		return;
+	off = ppt_persist(pp, r->persist, PT_NOTES);
+	if (off != SIZE_MAX)
+		ppt_walk(pp, off + 8, ppt_end(pp, off), 1);
 }
 
 /*
@@ -1695,7 +1767,8 @@ static void ppt_notes(struct ppt *pp, size_t doc_body, size_t doc_end, uint32_t 
 static unsigned ppt_slides(struct ppt *pp, size_t doc, const size_t *linear, size_t nlinear)
 {
 	unsigned type, inst, ver, slides = 0;
-	size_t off = doc + 8, end = ppt_end(pp, doc), body;
+	size_t off = doc + 8, end = ppt_end(pp, doc), body, nnotes;
+	struct note_ref *notes = ppt_notes_list(pp, doc + 8, end, &nnotes);
 
 	while (off < end && ppt_header(pp, off, end, &type, &inst, &ver, &body)) {
 		if (type == PT_SLWT && inst == 0) {
@@ -1734,7 +1807,7 @@ static unsigned ppt_slides(struct ppt *pp, size_t doc, const size_t *linear, siz
 						uint32_t nid = rd32(pp->p + s + 16 + 16);
 
 						if (nid)
-							ppt_notes(pp, doc + 8, end, nid);
+							ppt_notes(pp, notes, nnotes, nid);
 					}
 				}
 				a = next;
@@ -1742,6 +1815,7 @@ static unsigned ppt_slides(struct ppt *pp, size_t doc, const size_t *linear, siz
 		}
 		off += 8 + body;
 	}
+	free(notes);
 	return slides;
 }
 
@@ -1749,7 +1823,7 @@ static void extract_ppt(GsfInfile *ole, struct out *o)
 {
 	struct stream doc, cu;
 	struct ppt pp;
-	size_t *linear = NULL, nlinear = 0, last_doc = SIZE_MAX, last_edit = SIZE_MAX, off = 0;
+	size_t *linear = NULL, nlinear = 0, alinear = 0, last_doc = SIZE_MAX, last_edit = SIZE_MAX, off = 0;
 	uint32_t edit = 0, docid = UINT32_MAX;
 	int enc = 0, r;
 	unsigned slides = 0, type, inst, ver;
@@ -1776,7 +1850,7 @@ static void extract_ppt(GsfInfile *ole, struct out *o)
 	/* The top-level records in stream order: the fallback when persist ids fail. */
 	while (off < pp.n && ppt_header(&pp, off, pp.n, &type, &inst, &ver, &body)) {
 		if (type == PT_SLIDE) {
-			size_t *nl = realloc(linear, (nlinear + 1) * sizeof(*nl));
+			size_t *nl = grow_array(linear, &alinear, nlinear + 1, sizeof(*nl));
 
 			if (nl) {
 				linear = nl;
