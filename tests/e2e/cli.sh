@@ -1,7 +1,7 @@
 # Every program: --help, --version, bad options, and clear messages.
 . "$(dirname "$0")/../lib.sh"
 set -e
-for p in sila sila-unpack sila-extract sila-scan sila-classify; do
+for p in sila sila-unpack sila-extract sila-scan sila-classify sila-report; do
 	"$BIN/$p" --help > "$T/help" || fail "$p --help failed"
 	assert_contains "$T/help" "usage: $p"
 	assert_eq "$("$BIN/$p" --version)" "$p 0.1.0" "$p --version"
