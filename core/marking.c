@@ -121,11 +121,47 @@ static int prose_follows(const char *t, size_t end, size_t le)
 	return i + 1 < le && (unsigned char)t[i] == 0xc3 && (unsigned char)t[i + 1] >= 0xa0;
 }
 
+/* Labels of classification fields: "Informationsklass: INTERN". */
+static const char *const field_labels[] = {
+	"informationsklass", "informationsklassning", "klassificering", "klassning",
+	"skyddsklass", "sekretessklass", "klass", "classification", "sensitivity",
+};
+
+/*
+ * Whether the marking at [start, end) stands as a tag ("[KONFIDENTIELLT]")
+ * or as the value of a classification field on its line.
+ */
+static int tag_or_field(const char *t, size_t len, size_t ls, size_t start, size_t end)
+{
+	size_t i = start, w;
+
+	/*
+	 * A tag in brackets, at the start of its line or after a prefix ending
+	 * in a colon ("Ämne: VB: [KONFIDENTIELLT] ..."), not in a sentence.
+	 */
+	if (start > 0 && t[start - 1] == '[' && end < len && t[end] == ']') {
+		for (i = start - 1; i > ls && (t[i - 1] == ' ' || t[i - 1] == '\t'); i--)
+			;
+		return i == ls || t[i - 1] == ':' || t[i - 1] == ']';
+	}
+	while (i > ls && (t[i - 1] == ' ' || t[i - 1] == '\t'))
+		i--;
+	if (i == ls || t[i - 1] != ':')
+		return 0;
+	for (w = --i; w > ls && isalpha((unsigned char)t[w - 1]); w--)
+		;
+	for (size_t k = 0; k < sizeof(field_labels) / sizeof(field_labels[0]); k++)
+		if (i - w == strlen(field_labels[k]) && strncasecmp(t + w, field_labels[k], i - w) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * A stamp: the marking is a whole word, at the start of its line, and the
  * line is short (a stamp, heading, header or footer), or the marking is in
  * capitals on a line that reads as a stamp (stamp_line). A marking not in
- * capitals must not start a sentence (prose_follows).
+ * capitals must not start a sentence (prose_follows). A tag or a
+ * classification field's value (tag_or_field) counts wherever it stands.
  */
 static int v_stamp(const char *t, size_t len, size_t end, const struct sila_vctx *ctx,
 		   struct sila_id *out)
@@ -140,6 +176,10 @@ static int v_stamp(const char *t, size_t len, size_t end, const struct sila_vctx
 	    (end < len && wordbyte((unsigned char)t[end])))
 		return 0;
 	line_of(t, len, start, end, &ls, &le);
+	if (tag_or_field(t, len, ls, start, end)) {
+		fill(t, start, end, 1, out);
+		return 1;
+	}
 	if (!starts_line(t, ls, start))
 		return 0;
 	for (size_t i = start; i < end; i++)
@@ -151,6 +191,32 @@ static int v_stamp(const char *t, size_t len, size_t end, const struct sila_vctx
 		return 0;
 	fill(t, start, end, 1, out);
 	return 1;
+}
+
+/*
+ * A security-protection class stamp: a stamp (v_stamp) with nothing after
+ * the class on its line but punctuation, a date or a citation ("HEMLIG",
+ * "HEMLIG enligt 3 kap. ...", "KONFIDENTIELL 2026-03-01"): in a heading such
+ * as "KONFIDENTIELL INFORMATION" the word names a kind of information.
+ */
+static int v_class(const char *t, size_t len, size_t end, const struct sila_vctx *ctx,
+		   struct sila_id *out)
+{
+	size_t i = end, ls, le;
+
+	/* A security class is a stamp of its own, never a field's value or a tag. */
+	line_of(t, len, out->start, end, &ls, &le);
+	if (!starts_line(t, ls, out->start) || !v_stamp(t, len, end, ctx, out))
+		return 0;
+	while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == ':' || t[i] == '-' || t[i] == '.' ||
+			   t[i] == ',' || t[i] == ')' || t[i] == '*'))
+		i++;
+	if (i >= len || t[i] == '\n' || t[i] == '\r' || t[i] == '\f' || isdigit((unsigned char)t[i]) ||
+	    t[i] == '/' || t[i] == '(' || strncasecmp(t + i, "enligt", 6) == 0 ||
+	    strncmp(t + i, "\xc2\xa7", 2) == 0)
+		return 1;
+	/* "–" (an en dash) before a date or a name of the document. */
+	return strncmp(t + i, "\xe2\x80\x93", 3) == 0;
 }
 
 /*
@@ -225,9 +291,33 @@ static int v_sekrl(const char *t, size_t len, size_t end, const struct sila_vctx
 	return provision(t, len, end, ctx, out, "SekrL", "1980:100", 2, 10);
 }
 
+/*
+ * A label such as TLP:AMBER: ending its line ("TLP:AMBER", "vidarebefordrad
+ * som TLP:AMBER."), as a tag in brackets, or as a classification field's
+ * value. A line that goes on past the label ("TLP:RED – endast för ...")
+ * is a guideline about labels.
+ */
+static int v_label(const char *t, size_t len, size_t end, const struct sila_vctx *ctx,
+		   struct sila_id *out)
+{
+	size_t ls, le, i;
+
+	if (!v_citation(t, len, end, ctx, out))
+		return 0;
+	line_of(t, len, out->start, end, &ls, &le);
+	if (tag_or_field(t, len, ls, out->start, end))
+		return 1;
+	for (i = end; i < le; i++)
+		if (isalnum((unsigned char)t[i]) || (unsigned char)t[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
 const struct sila_validator sila_marking_validators[] = {
 	{ "stamp", v_stamp },
+	{ "class", v_class },
 	{ "citation", v_citation },
+	{ "label", v_label },
 	{ "osl", v_osl },
 	{ "sekrl", v_sekrl },
 	{ NULL, NULL }

@@ -345,16 +345,21 @@ static size_t last_keyword(const char *text, size_t a, size_t b, char *const *kw
 	return best;
 }
 
+/* How far after a match, on its line, a context keyword still speaks for it. */
+#define AFTER_WINDOW 40
+
 /*
- * Whether a negative keyword rejects a match starting at start. The window
+ * Whether a negative keyword rejects a match at [start, end). The window
  * reaches back at most window bytes, but never past a line break or
  * another number (a "tel" before a phone number says nothing of the
  * personnummer after it), and a context keyword nearer the match than the
- * negative one wins ("Telefon / personnummer: ...").
+ * negative one wins ("Telefon / personnummer: ..."), as does one right
+ * after it on its line ("Kundnummer: ... (ditt personnummer)").
  */
-static int rejected(const char *text, size_t start, const struct sila_rule *r)
+static int rejected(const char *text, size_t len, size_t start, size_t end,
+		    const struct sila_rule *r)
 {
-	size_t a = start > r->negative_window ? start - r->negative_window : 0, neg;
+	size_t a = start > r->negative_window ? start - r->negative_window : 0, neg, b;
 
 	for (size_t i = start; i > a; i--) {
 		unsigned char c = (unsigned char)text[i - 1];
@@ -367,7 +372,11 @@ static int rejected(const char *text, size_t start, const struct sila_rule *r)
 	neg = last_keyword(text, a, start, r->negative);
 	if (neg == SIZE_MAX)
 		return 0;
-	return last_keyword(text, neg, start, r->context) == SIZE_MAX;
+	if (last_keyword(text, neg, start, r->context) != SIZE_MAX)
+		return 0;
+	for (b = end; b < len && b < end + AFTER_WINDOW && text[b] != '\n' && text[b] != '\f'; b++)
+		;
+	return last_keyword(text, end, b, r->context) == SIZE_MAX;
 }
 
 /* FNV-1a over the rule index and the value, for the aggregation table. */
@@ -486,7 +495,7 @@ static void validate_one(struct run *r, const struct cand *cd)
 		struct hit *prev = last >= r->seq0 ? &r->hits[last - r->seq0] : NULL;
 
 		if (prev && id.start + r->off == prev->id.start && id.end + r->off > prev->id.end &&
-		    !rejected(r->text, id.start, ru)) {
+		    !rejected(r->text, r->len, id.start, id.end, ru)) {
 			prev->id.end = id.end + r->off;
 			memcpy(prev->id.canon, id.canon, sizeof(id.canon));
 			memcpy(prev->id.masked, id.masked, sizeof(id.masked));
@@ -495,7 +504,7 @@ static void validate_one(struct run *r, const struct cand *cd)
 		return;
 	}
 	/* Negative keywords just before the match reject it (a phone number, an org.nr). */
-	if (rejected(r->text, id.start, ru))
+	if (rejected(r->text, r->len, id.start, id.end, ru))
 		return;
 	a = id.start > ru->window ? id.start - ru->window : 0;
 	b = id.end + ru->window < r->len ? id.end + ru->window : r->len;
