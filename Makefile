@@ -14,7 +14,7 @@ PKG_CONFIG ?= pkg-config
 O          ?= bin
 
 PKGS := libarchive libmagic poppler-glib libhs jansson libxml-2.0 libcrypto \
-	gmime-3.0 libgsf-1 tesseract lept libseccomp
+	gmime-3.0 libgsf-1 tesseract lept libseccomp sqlite3
 
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \
