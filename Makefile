@@ -112,13 +112,27 @@ eval: all
 bench: all
 	@scripts/bench $(O)
 
+MAN1 := $(wildcard man/*.1)
+MAN5 := $(wildcard man/*.5)
+MAN8 := $(wildcard man/*.8)
+
+# Runs every fuzz harness for FUZZ_SECONDS (default 60) each; needs clang.
+fuzz:
+	@scripts/fuzz $(O)
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/patterns
 	install -m 755 $(PROG_BINS) $(DESTDIR)$(BINDIR)
 	cp -R patterns/. $(DESTDIR)$(DATADIR)/patterns
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1)
+	$(if $(MAN5),install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5)
+	$(if $(MAN8),install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8)
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN5:man/%=$(DESTDIR)$(MANDIR)/man5/%) \
+		$(MAN8:man/%=$(DESTDIR)$(MANDIR)/man8/%)
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
