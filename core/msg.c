@@ -12,9 +12,6 @@
  * compound files; every length in the property streams and the compressed
  * RTF is checked before it is used.
  */
-#include <errno.h>
-#include <iconv.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,7 +19,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <gsf/gsf-infile-impl.h>
 #include <gsf/gsf-infile-msole.h>
 #include <gsf/gsf-infile.h>
 #include <gsf/gsf-input-memory.h>
@@ -33,6 +29,7 @@
 #include <gsf/gsf-output.h>
 
 #include "buf.h"
+#include "cfb.h"
 #include "parts.h"
 
 /* The deepest nesting of storages copied into an attached message. */
@@ -115,98 +112,6 @@ static int emit(struct msg *m, const char *name, const char *data, size_t len,
 /* ---- Reading the compound file --------------------------------------------- */
 
 /*
- * libgsf reports damaged compound files on standard error through GLib's
- * log. Core code prints nothing: sila reports the damage in its warnings,
- * so the messages of libgsf's OLE2 reader are dropped (once, for the
- * process).
- */
-static void drop_log(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
-{
-	(void)domain;
-	(void)level;
-	(void)msg;
-	(void)data;
-}
-
-static void quiet_init(void)
-{
-	g_log_set_handler("libgsf:msole", (GLogLevelFlags)(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL |
-							    G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO |
-							    G_LOG_LEVEL_DEBUG),
-			  drop_log, NULL);
-}
-
-static void quiet_gsf(void)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, quiet_init);
-}
-
-/*
- * The child called name of dir, or NULL when there is none or it is
- * damaged (*broken is set then). Unlike gsf_infile_child_by_name, it does
- * not print the reason.
- */
-static GsfInput *open_child(GsfInfile *dir, const char *name, int *broken)
-{
-	GsfInfileClass *k = GSF_INFILE_CLASS(G_OBJECT_GET_CLASS(dir));
-	GError *err = NULL;
-	GsfInput *c;
-
-	if (!k->child_by_name)
-		return gsf_infile_child_by_name(dir, name);
-	c = k->child_by_name(dir, name, &err);
-	if (err) {
-		g_error_free(err);
-		if (c)
-			g_object_unref(c);
-		if (broken)
-			*broken = 1;
-		return NULL;
-	}
-	return c;
-}
-
-/* Whether dir lists a child called name (damaged or not). */
-static int has_child(GsfInfile *dir, const char *name)
-{
-	int n = gsf_infile_num_children(dir);
-
-	for (int i = 0; i < n; i++) {
-		const char *c = gsf_infile_name_by_index(dir, i);
-
-		if (c && strcmp(c, name) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * The child at index i of dir, or NULL when it is damaged (*broken is set
- * then); like open_child, it prints nothing.
- */
-static GsfInput *open_index(GsfInfile *dir, int i, int *broken)
-{
-	GsfInfileClass *k = GSF_INFILE_CLASS(G_OBJECT_GET_CLASS(dir));
-	GError *err = NULL;
-	GsfInput *c;
-
-	if (!k->child_by_index)
-		return gsf_infile_child_by_index(dir, i);
-	c = k->child_by_index(dir, i, &err);
-	if (err) {
-		g_error_free(err);
-		if (c)
-			g_object_unref(c);
-		*broken = 1;
-		return NULL;
-	}
-	return c;
-}
-
-
-/*
  * Reads the stream name of dir into b (emptied first). Returns 1 when read
  * whole, 0 when there is no such stream (or it is a storage), -1 when only
  * part could be read. The bytes read count against the message's budget,
@@ -215,10 +120,9 @@ static GsfInput *open_index(GsfInfile *dir, int i, int *broken)
 static int get_stream(struct msg *m, GsfInfile *dir, const char *name, struct sila_buf *b)
 {
 	int broken = 0;
-	GsfInput *in = open_child(dir, name, &broken);
-	gsf_off_t size;
-	size_t want, got = 0;
-	int ret = 1;
+	GsfInput *in = sila_cfb_child(dir, name, &broken);
+	size_t want;
+	int over, ret = 1;
 
 	sila_buf_reset(b);
 	if (!in) {
@@ -231,10 +135,8 @@ static int get_stream(struct msg *m, GsfInfile *dir, const char *name, struct si
 		g_object_unref(in);
 		return 0;
 	}
-	size = gsf_input_size(in);
-	want = size < 0 ? 0 : (size_t)size;
-	if (size < 0 || (uint64_t)size > m->budget) {
-		want = size < 0 ? 0 : m->budget;
+	want = sila_cfb_size(in, m->budget, &over);
+	if (over) {
 		damage(m, "the message's streams add up to more than the file");
 		ret = -1;
 	}
@@ -243,86 +145,29 @@ static int get_stream(struct msg *m, GsfInfile *dir, const char *name, struct si
 		damage(m, "a stream is too large");
 		return -1;
 	}
-	while (got < want) {
-		size_t chunk = want - got < 65536 ? want - got : 65536;
-
-		if (!gsf_input_read(in, chunk, (guint8 *)b->data + got)) {
-			damage(m, "stream %s cannot be read whole", name);
-			ret = -1;
-			break;
-		}
-		got += chunk;
+	b->len = sila_cfb_read(in, b->data, want);
+	if (b->len < want) {
+		damage(m, "stream %s cannot be read whole", name);
+		ret = -1;
 	}
-	b->len = got;
-	b->data[got] = '\0';
-	m->budget -= got;
+	b->data[b->len] = '\0';
+	m->budget -= b->len;
 	g_object_unref(in);
 	return ret;
 }
 
-/* Encodes code point c as UTF-8 into u; returns the length. */
-static size_t utf8_encode(uint32_t c, char *u)
-{
-	if ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
-		c = 0xFFFD;
-	if (c < 0x80) {
-		u[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		u[0] = (char)(0xC0 | c >> 6);
-		u[1] = (char)(0x80 | (c & 0x3F));
-		return 2;
-	}
-	if (c < 0x10000) {
-		u[0] = (char)(0xE0 | c >> 12);
-		u[1] = (char)(0x80 | (c >> 6 & 0x3F));
-		u[2] = (char)(0x80 | (c & 0x3F));
-		return 3;
-	}
-	u[0] = (char)(0xF0 | c >> 18);
-	u[1] = (char)(0x80 | (c >> 12 & 0x3F));
-	u[2] = (char)(0x80 | (c >> 6 & 0x3F));
-	u[3] = (char)(0x80 | (c & 0x3F));
-	return 4;
-}
-
-/* Appends UTF-16LE text (n bytes) to b as UTF-8, stopping at a NUL. */
-static int utf16_to_buf(const unsigned char *p, size_t n, struct sila_buf *b)
-{
-	for (size_t i = 0; i + 1 < n; i += 2) {
-		uint32_t c = (uint32_t)p[i] | (uint32_t)p[i + 1] << 8;
-		char u[4];
-
-		if (c == 0)
-			break;
-		if (c >= 0xD800 && c <= 0xDBFF && i + 3 < n) {
-			uint32_t l = (uint32_t)p[i + 2] | (uint32_t)p[i + 3] << 8;
-
-			if (l >= 0xDC00 && l <= 0xDFFF) {
-				c = 0x10000 + ((c - 0xD800) << 10) + (l - 0xDC00);
-				i += 2;
-			}
-		}
-		if (sila_buf_add(b, u, utf8_encode(c, u)) != SILA_OK)
-			return SILA_FAILED;
-	}
-	return SILA_OK;
-}
-
-/* Appends n bytes in Windows code page cp to b as UTF-8, stopping at a NUL. */
+/*
+ * Appends n bytes in Windows code page cp to b as UTF-8, stopping at a NUL.
+ * Code pages are named for iconv here more plainly than in ole2.c: one
+ * iconv does not know (such as 10000, Mac Roman, named "CP10000") is read
+ * as Windows-1252.
+ */
 static int cp_to_buf(unsigned cp, const unsigned char *p, size_t n, struct sila_buf *b)
 {
-	char name[32], tmp[1024];
-	const unsigned char *z = memchr(p, 0, n);
-	char *in = (char *)(uintptr_t)p; /* iconv's prototype is not const-correct */
-	size_t inleft;
-	iconv_t cd;
+	char name[32];
 
 	if (cp == 1200)
-		return utf16_to_buf(p, n, b);
-	if (z)
-		n = (size_t)(z - p);
+		return sila_cfb_utf16_to_buf(p, n, b);
 	if (cp == 65001)
 		snprintf(name, sizeof(name), "UTF-8");
 	else if (cp >= 28591 && cp <= 28606)
@@ -331,30 +176,7 @@ static int cp_to_buf(unsigned cp, const unsigned char *p, size_t n, struct sila_
 		snprintf(name, sizeof(name), "ASCII");
 	else
 		snprintf(name, sizeof(name), "CP%u", cp ? cp : 1252);
-	cd = iconv_open("UTF-8", name);
-	if (cd == (iconv_t)-1)
-		cd = iconv_open("UTF-8", "WINDOWS-1252");
-	if (cd == (iconv_t)-1)
-		return SILA_FAILED;
-	inleft = n;
-	while (inleft > 0) {
-		char *o = tmp;
-		size_t oleft = sizeof(tmp);
-		size_t r = iconv(cd, &in, &inleft, &o, &oleft);
-
-		if (sila_buf_add(b, tmp, sizeof(tmp) - oleft) != SILA_OK) {
-			iconv_close(cd);
-			return SILA_FAILED;
-		}
-		if (r == (size_t)-1 && errno != E2BIG) {
-			if (sila_buf_add(b, "\xef\xbf\xbd", 3) != SILA_OK)
-				break;
-			in++;
-			inleft--;
-		}
-	}
-	iconv_close(cd);
-	return SILA_OK;
+	return sila_cfb_charset_to_buf(name, p, n, b);
 }
 
 /*
@@ -370,7 +192,7 @@ static int get_string(struct msg *m, GsfInfile *dir, unsigned id, unsigned cp, s
 
 	snprintf(name, sizeof(name), "__substg1.0_%04X001F", id);
 	if (get_stream(m, dir, name, &raw) != 0) {
-		utf16_to_buf((const unsigned char *)raw.data, raw.len, out);
+		sila_cfb_utf16_to_buf((const unsigned char *)raw.data, raw.len, out);
 	} else {
 		snprintf(name, sizeof(name), "__substg1.0_%04X001E", id);
 		if (get_stream(m, dir, name, &raw) != 0)
@@ -470,7 +292,7 @@ static void recipients(struct msg *m, GsfInfile *dir, uint64_t want, unsigned cp
 
 		if (!name || strncmp(name, "__recip_version1.0_", 19) != 0)
 			continue;
-		c = open_index(dir, i, &broken);
+		c = sila_cfb_child_at(dir, i, &broken);
 		if (!c)
 			continue;
 		if (GSF_IS_INFILE(c) && gsf_infile_num_children(GSF_INFILE(c)) >= 0) {
@@ -701,7 +523,7 @@ static int copy_storage(struct msg *m, GsfInfile *src, GsfOutfile *dst, int embe
 	for (int i = 0; i < n && ret == 0; i++) {
 		const char *name = gsf_infile_name_by_index(src, i);
 		int broken = 0;
-		GsfInput *c = open_index(src, i, &broken);
+		GsfInput *c = sila_cfb_child_at(src, i, &broken);
 		GsfOutput *o;
 
 		if (!name || !c) {
@@ -786,8 +608,8 @@ static int serialize(struct msg *m, GsfInfile *root, GsfInfile *sub, int message
 	}
 	ret = copy_storage(m, sub, ole, message, 0);
 	if (ret == 0 && message) {
-		GsfInput *own = open_child(sub, "__nameid_version1.0", NULL);
-		GsfInput *outer = own ? NULL : open_child(root, "__nameid_version1.0", NULL);
+		GsfInput *own = sila_cfb_child(sub, "__nameid_version1.0", NULL);
+		GsfInput *outer = own ? NULL : sila_cfb_child(root, "__nameid_version1.0", NULL);
 
 		if (outer && is_storage(outer)) {
 			GsfOutput *o = gsf_outfile_new_child(ole, "__nameid_version1.0", TRUE);
@@ -849,14 +671,14 @@ static void clean_name(struct sila_buf *b, size_t index, const char *suffix)
 static void attachment(struct msg *m, GsfInfile *root, GsfInfile *dir, size_t index, unsigned cp)
 {
 	struct sila_buf name = SILA_BUF_INIT(4096), data = SILA_BUF_INIT(m->cap);
-	GsfInput *obj = open_child(dir, "__substg1.0_3701000D", NULL);
+	GsfInput *obj = sila_cfb_child(dir, "__substg1.0_3701000D", NULL);
 	int r;
 
 	if (!get_string(m, dir, PR_ATTACH_LONG_FILENAME, cp, &name) &&
 	    !get_string(m, dir, PR_ATTACH_FILENAME, cp, &name))
 		get_string(m, dir, PR_DISPLAY_NAME, cp, &name);
 	if (obj && is_storage(obj)) {
-		int message = has_child(GSF_INFILE(obj), "__properties_version1.0");
+		int message = sila_cfb_has_child(GSF_INFILE(obj), "__properties_version1.0");
 
 		clean_name(&name, index, message ? ".msg" : NULL);
 		if (serialize(m, root, GSF_INFILE(obj), message, &data) == 0) {
@@ -913,7 +735,7 @@ static void attachments(struct msg *m, GsfInfile *root, unsigned cp)
 	qsort(names, (size_t)k, sizeof(*names), cmp_names);
 	for (int i = 0; i < k && m->stop == SILA_OK && !m->limit; i++) {
 		int broken = 0;
-		GsfInput *c = open_child(root, names[i], &broken);
+		GsfInput *c = sila_cfb_child(root, names[i], &broken);
 
 		if (broken)
 			damage(m, "an attachment's storage is damaged");
@@ -933,7 +755,7 @@ static GsfInfile *open_ole(const char *data, size_t len, GsfInput **in, char *er
 	GError *gerr = NULL;
 	GsfInfile *ole;
 
-	quiet_gsf();
+	sila_cfb_quiet();
 	*in = NULL;
 	if (len < 512 || memcmp(data, ole_magic, sizeof(ole_magic)) != 0) {
 		snprintf(err, errlen, "not an OLE2 compound file");
@@ -1030,7 +852,7 @@ int sila_msg_parts(const char *data, size_t len, size_t max_parts, sila_part_fn 
 	if (r != 0)
 		sila_buf_add(&text, raw.data, raw.len);
 	else if (get_stream(&m, ole, "__substg1.0_1013001F", &raw) != 0)
-		utf16_to_buf((const unsigned char *)raw.data, raw.len, &text);
+		sila_cfb_utf16_to_buf((const unsigned char *)raw.data, raw.len, &text);
 	if (text.len)
 		emit(&m, "body.html", text.data, text.len, SILA_DOC_OK, NULL, NULL);
 

@@ -28,6 +28,7 @@
 #include <libxml/xmlreader.h>
 
 #include "formats.h"
+#include "zipxml.h"
 
 /* The most bytes one part may inflate to before it is cut off. */
 #define PART_MAX ((size_t)256 << 20)
@@ -49,199 +50,7 @@
 #define META_NS "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
 #define DC_NS "http://purl.org/dc/elements/1.1/"
 
-/* What a node handler asks of the XML walk. */
-enum { WALK_ON, WALK_SKIP, WALK_STOP };
-
-/* ---- XML ------------------------------------------------------------------ */
-
-/* Receives one node; returns WALK_ON, WALK_SKIP (its subtree) or WALK_STOP. */
-typedef int (*node_fn)(void *ctx, xmlTextReaderPtr r, int type, const char *local);
-
-/* Keeps libxml2 from printing errors: a broken part is reported by xml_walk. */
-#if LIBXML_VERSION >= 21200
-static void xml_quiet(void *arg, const xmlError *err)
-#else
-static void xml_quiet(void *arg, xmlErrorPtr err)
-#endif
-{
-	(void)arg;
-	(void)err;
-}
-
-/*
- * Walks len bytes of XML node by node, handing each to fn. Returns 0, or
- * -1 (with a warning naming the part) when the XML is broken; what came
- * before the break has been handed on, except the last few hundred bytes
- * the reader had parsed ahead. Entity references are handed on as such,
- * never expanded; libxml2 stops at an entity that would expand hugely.
- */
-static int xml_walk(const char *xml, size_t len, const char *name, node_fn fn, void *ctx,
-		    struct sila_text *out)
-{
-	xmlTextReaderPtr r;
-	int ret, skip = -1;
-
-	if (!len)
-		return 0;
-	r = xmlReaderForMemory(xml, (int)len, NULL, NULL,
-			       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-			       XML_PARSE_COMPACT);
-	if (!r) {
-		sila_warn_add(out->warnings, "extraction-failed", "cannot parse %s", name);
-		sila_text_status(out, SILA_DOC_PARTIAL);
-		return -1;
-	}
-	xmlTextReaderSetStructuredErrorHandler(r, xml_quiet, NULL);
-	while ((ret = xmlTextReaderRead(r)) == 1) {
-		int type = xmlTextReaderNodeType(r), act;
-		const char *local;
-
-		if (skip >= 0) {
-			if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r) == skip)
-				skip = -1;
-			continue;
-		}
-		local = (const char *)xmlTextReaderConstLocalName(r);
-		act = fn(ctx, r, type, local ? local : "");
-		if (act == WALK_STOP)
-			break;
-		if (act == WALK_SKIP && type == XML_READER_TYPE_ELEMENT &&
-		    !xmlTextReaderIsEmptyElement(r))
-			skip = xmlTextReaderDepth(r);
-	}
-	xmlFreeTextReader(r);
-	if (ret < 0) {
-		sila_warn_add(out->warnings, "extraction-failed", "%s is not well-formed XML", name);
-		sila_text_status(out, SILA_DOC_PARTIAL);
-		return -1;
-	}
-	return 0;
-}
-
-/* Whether a node carries text: character data or whitespace. */
-static int is_text(int type)
-{
-	return type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-	       type == XML_READER_TYPE_WHITESPACE ||
-	       type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE;
-}
-
-/* The text of a text node, never NULL. */
-static const char *node_text(xmlTextReaderPtr r)
-{
-	const char *v = (const char *)xmlTextReaderConstValue(r);
-
-	return v ? v : "";
-}
-
-/* The value of the current element's namespaced attribute with this local name, or NULL; xmlFree it. */
-static char *attr(xmlTextReaderPtr r, const char *local)
-{
-	char *v = NULL;
-
-	if (xmlTextReaderMoveToFirstAttribute(r) != 1)
-		return NULL;
-	do {
-		const char *l = (const char *)xmlTextReaderConstLocalName(r);
-
-		if (xmlTextReaderIsNamespaceDecl(r) != 1 && l && strcmp(l, local) == 0 &&
-		    xmlTextReaderConstNamespaceUri(r)) {
-			v = (char *)xmlTextReaderValue(r);
-			break;
-		}
-	} while (xmlTextReaderMoveToNextAttribute(r) == 1);
-	xmlTextReaderMoveToElement(r);
-	return v;
-}
-
-/* Whether the current node is local in namespace ns. */
-static int is(xmlTextReaderPtr r, const char *local, const char *want, const char *ns)
-{
-	const char *uri = (const char *)xmlTextReaderConstNamespaceUri(r);
-
-	return strcmp(local, want) == 0 && uri && strcmp(uri, ns) == 0;
-}
-
 /* ---- Numbers ---------------------------------------------------------------- */
-
-/*
- * Writes the decimal number s (as office:value holds it: "198510121236",
- * "1.98510121236E+11", "0.25") in plain notation, without exponent,
- * leading or trailing zeros. Returns 0, or -1 when s is not such a number
- * or too long; out is left alone then.
- */
-static int plain_number(const char *s, char *out, size_t cap)
-{
-	char digits[64], buf[256];
-	size_t nd = 0, o = 0, lead;
-	long intdigits = 0, exp = 0, pos, fend;
-	int neg = 0, frac = 0;
-
-	while (*s == ' ')
-		s++;
-	if (*s == '-' || *s == '+')
-		neg = *s++ == '-';
-	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9') {
-			if (nd == sizeof(digits))
-				return -1;
-			digits[nd++] = *s;
-			intdigits += !frac;
-		} else if (*s == '.' && !frac) {
-			frac = 1;
-		} else {
-			break;
-		}
-	}
-	if (!nd)
-		return -1;
-	if (*s == 'e' || *s == 'E') {
-		int eneg = 0;
-
-		s++;
-		if (*s == '-' || *s == '+')
-			eneg = *s++ == '-';
-		if (*s < '0' || *s > '9')
-			return -1;
-		for (; *s >= '0' && *s <= '9'; s++)
-			if ((exp = exp * 10 + (*s - '0')) > 64)
-				return -1;
-		if (eneg)
-			exp = -exp;
-	}
-	while (*s == ' ')
-		s++;
-	if (*s)
-		return -1;
-	pos = intdigits + exp; /* digits before the decimal point */
-	if (neg)
-		buf[o++] = '-';
-	lead = o;
-	for (long i = 0; i < pos; i++) {
-		char c = i < (long)nd ? digits[i] : '0';
-
-		if (o > lead || c != '0')
-			buf[o++] = c;
-	}
-	if (o == lead)
-		buf[o++] = '0';
-	for (fend = (long)nd; fend > (pos > 0 ? pos : 0) && digits[fend - 1] == '0'; fend--)
-		;
-	if (fend > pos) {
-		buf[o++] = '.';
-		for (long i = pos; i < fend; i++)
-			buf[o++] = i < 0 ? '0' : digits[i];
-	}
-	buf[o] = '\0';
-	if (neg && strcmp(buf, "-0") == 0) {
-		memmove(buf, buf + 1, 2);
-		o--;
-	}
-	if (o + 1 > cap)
-		return -1;
-	memcpy(out, buf, o + 1);
-	return 0;
-}
 
 /* Whether a cell's displayed text is a number in scientific notation ("1.99E+11", "2,0E+011"). */
 static int is_scientific(const char *s, size_t n)
@@ -271,23 +80,12 @@ static int is_scientific(const char *s, size_t n)
 /* Which part of a document a walk reads. */
 enum section { SEC_META, SEC_BODY, SEC_MASTER };
 
-/*
- * Separators wait until the next text, so that none ends the text or
- * doubles up, and a stronger one replaces a weaker one set since the last
- * text: a row's end beats a cell's, and a cell's end beats the end of a
- * paragraph inside the cell (a "soft" line end), so that a table row
- * comes out as one line of tab-separated cells.
- */
-enum sep { SEP_NONE, SEP_SOFT, SEP_TAB, SEP_LINE };
-
 struct decl {
 	char *name, *text;
 };
 
 struct odf {
-	struct sila_text *out;
-	enum sep sep;
-	int stop;             /* the text cap was reached */
+	struct sila_flow f;   /* the text, and the separator waiting for it */
 	int space;            /* a collapsed space waits for the next text */
 	enum section want;
 	int sec_depth;        /* depth of the section element while inside it, else -1 */
@@ -311,49 +109,6 @@ struct odf {
 	struct sila_buf value;
 };
 
-/* Asks for a separator before the next text; the strongest asked for wins. */
-static void sep(struct odf *o, enum sep s)
-{
-	if (s > o->sep)
-		o->sep = s;
-}
-
-/* Appends text after any waiting separator. */
-static void put(struct odf *o, const char *s, size_t n)
-{
-	const struct sila_buf *b = &o->out->buf;
-
-	if (o->stop || !n)
-		return;
-	if (o->sep != SEP_NONE) {
-		char last = b->len ? b->data[b->len - 1] : '\f';
-		char c = o->sep == SEP_TAB ? '\t' : '\n';
-
-		o->sep = SEP_NONE;
-		if (last != '\n' && last != '\f' && sila_text_add(o->out, &c, 1) != SILA_OK) {
-			o->stop = 1;
-			return;
-		}
-	}
-	if (sila_text_add(o->out, s, n) != SILA_OK)
-		o->stop = 1;
-}
-
-/* Starts a new page: the text so far ends its line, then a form feed. */
-static void page_break(struct odf *o)
-{
-	const struct sila_buf *b = &o->out->buf;
-
-	o->sep = SEP_NONE;
-	if (o->stop)
-		return;
-	if (b->len && b->data[b->len - 1] != '\n' && b->data[b->len - 1] != '\f' &&
-	    sila_text_add(o->out, "\n", 1) != SILA_OK)
-		o->stop = 1;
-	else if (sila_text_add(o->out, "\f", 1) != SILA_OK)
-		o->stop = 1;
-}
-
 /*
  * Text to where it goes: the footer declaration being read, the numeric
  * cell being held back, or the text. A space collapsed from white space
@@ -362,7 +117,7 @@ static void page_break(struct odf *o)
  */
 static void put_run(struct odf *o, const char *s, size_t n)
 {
-	const struct sila_buf *b = &o->out->buf;
+	const struct sila_buf *b = &o->f.out->buf;
 	int space = o->space;
 
 	if (!n)
@@ -376,7 +131,7 @@ static void put_run(struct odf *o, const char *s, size_t n)
 	}
 	if (o->cell_value && o->cell.len + n + 1 > CELL_MAX) {
 		/* Too long to be a number: let it through. */
-		put(o, o->cell.data ? o->cell.data : "", o->cell.len);
+		sila_flow_put(&o->f, o->cell.data ? o->cell.data : "", o->cell.len);
 		xmlFree(o->cell_value);
 		o->cell_value = NULL;
 		sila_buf_reset(&o->cell);
@@ -387,15 +142,15 @@ static void put_run(struct odf *o, const char *s, size_t n)
 		sila_buf_add(&o->cell, s, n);
 		return;
 	}
-	if (space && o->sep == SEP_NONE && b->len && !strchr("\n\f\t ", b->data[b->len - 1]))
-		put(o, " ", 1);
-	put(o, s, n);
+	if (space && o->f.sep == SILA_SEP_NONE && b->len && !strchr("\n\f\t ", b->data[b->len - 1]))
+		sila_flow_put(&o->f, " ", 1);
+	sila_flow_put(&o->f, s, n);
 }
 
 /* Paragraph text, with each run of white space as one space, as ODF reads it. */
 static void put_text(struct odf *o, const char *s)
 {
-	while (*s && !o->stop) {
+	while (*s && !o->f.stop) {
 		size_t n = strcspn(s, " \t\r\n");
 
 		put_run(o, s, n);
@@ -414,10 +169,10 @@ static void end_numeric_cell(struct odf *o)
 	const char *text = o->cell.data ? o->cell.data : "";
 
 	if ((!o->cell.len || is_scientific(text, o->cell.len)) &&
-	    plain_number(o->cell_value, num, sizeof(num)) == 0)
-		put(o, num, strlen(num));
+	    sila_plain_number(o->cell_value, num, sizeof(num)) == 0)
+		sila_flow_put(&o->f, num, strlen(num));
 	else
-		put(o, text, o->cell.len);
+		sila_flow_put(&o->f, text, o->cell.len);
 	xmlFree(o->cell_value);
 	o->cell_value = NULL;
 	sila_buf_reset(&o->cell);
@@ -430,8 +185,8 @@ static void put_page_decls(struct odf *o)
 		for (size_t i = 0; o->uses[u] && i < o->ndecls; i++) {
 			if (strcmp(o->decls[i].name, o->uses[u]) != 0)
 				continue;
-			sep(o, SEP_LINE);
-			put(o, o->decls[i].text, strlen(o->decls[i].text));
+			sila_flow_sep(&o->f, SILA_SEP_LINE);
+			sila_flow_put(&o->f, o->decls[i].text, strlen(o->decls[i].text));
 			break;
 		}
 		xmlFree(o->uses[u]);
@@ -495,17 +250,17 @@ static int meta_node(struct odf *o, xmlTextReaderPtr r, int type, const char *lo
 			if (strcmp(local, keys[i][0]) == 0)
 				o->key = keys[i][1];
 		if (strcmp(local, "user-defined") == 0)
-			o->uname = attr(r, "name");
+			o->uname = sila_xml_attr(r, "name", 1);
 		if (!o->key && !o->uname)
-			return WALK_SKIP;
+			return SILA_WALK_SKIP;
 	} else if (type == XML_READER_TYPE_END_ELEMENT && depth == o->sec_depth + 1) {
 		const char *v = o->value.data ? o->value.data : "";
 		size_t n = o->value.len;
 
 		if (o->key) {
-			sila_text_meta(o->out, o->key, v, n);
+			sila_text_meta(o->f.out, o->key, v, n);
 		} else if (o->uname && o->uname[0]) {
-			sila_text_meta(o->out, o->uname, v, n);
+			sila_text_meta(o->f.out, o->uname, v, n);
 			while (n && (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r')) {
 				v++;
 				n--;
@@ -517,24 +272,24 @@ static int meta_node(struct odf *o, xmlTextReaderPtr r, int type, const char *lo
 				char *name = strndup(v, n);
 
 				if (name)
-					sila_text_label(o->out, "odf", name, NULL);
+					sila_text_label(o->f.out, "odf", name, NULL);
 				free(name);
 			}
 		}
 		o->key = NULL;
 		xmlFree(o->uname);
 		o->uname = NULL;
-	} else if ((o->key || o->uname) && is_text(type)) {
-		sila_buf_add_upto(&o->value, node_text(r), strlen(node_text(r)));
+	} else if ((o->key || o->uname) && sila_xml_is_text(type)) {
+		sila_buf_add_upto(&o->value, sila_xml_text(r), strlen(sila_xml_text(r)));
 	}
-	return WALK_ON;
+	return SILA_WALK_ON;
 }
 
 /* Whether an element is one of the master page's headers or footers. */
 static int is_header_footer(xmlTextReaderPtr r, const char *local)
 {
 	return (strncmp(local, "header", 6) == 0 || strncmp(local, "footer", 6) == 0) &&
-	       (local[6] == '\0' || local[6] == '-') && is(r, local, local, STYLE_NS);
+	       (local[6] == '\0' || local[6] == '-') && sila_xml_is(r, local, local, STYLE_NS);
 }
 
 /* A new element in the body or the master styles. */
@@ -545,83 +300,87 @@ static int text_element(struct odf *o, xmlTextReaderPtr r, const char *local)
 
 	if (o->want == SEC_MASTER && is_header_footer(r, local)) {
 		o->hf += !empty;
-		sep(o, SEP_LINE);
-	} else if (is(r, local, "p", TEXT_NS) || is(r, local, "h", TEXT_NS)) {
+		sila_flow_sep(&o->f, SILA_SEP_LINE);
+	} else if (sila_xml_is(r, local, "p", TEXT_NS) || sila_xml_is(r, local, "h", TEXT_NS)) {
 		o->para += !empty;
 		o->space = 0;
-	} else if (is(r, local, "s", TEXT_NS)) {
-		char *c = attr(r, "c");
+	} else if (sila_xml_is(r, local, "s", TEXT_NS)) {
+		char *c = sila_xml_attr(r, "c", 1);
 		long n = c ? strtol(c, NULL, 10) : 1;
 
 		for (long i = 0; in_para && i < (n < 1 ? 1 : n > SPACES_MAX ? SPACES_MAX : n); i++)
 			put_run(o, " ", 1);
 		xmlFree(c);
-	} else if (is(r, local, "tab", TEXT_NS)) {
+	} else if (sila_xml_is(r, local, "tab", TEXT_NS)) {
 		if (in_para)
 			put_run(o, "\t", 1);
-	} else if (is(r, local, "line-break", TEXT_NS)) {
+	} else if (sila_xml_is(r, local, "line-break", TEXT_NS)) {
 		o->space = 0;
 		if (in_para && !o->cell_value && !o->decl_name)
-			put(o, "\n", 1);
-	} else if (is(r, local, "note-citation", TEXT_NS) || is(r, local, "page-number", TEXT_NS) ||
-		   is(r, local, "page-count", TEXT_NS) || is(r, local, "sheet-name", TEXT_NS)) {
-		return WALK_SKIP; /* a footnote's mark or a page number would run into the text */
-	} else if (is(r, local, "creator", DC_NS) || is(r, local, "date", DC_NS) ||
-		   is(r, local, "date-string", META_NS) || is(r, local, "title", SVG_NS) ||
-		   is(r, local, "desc", SVG_NS)) {
-		return WALK_SKIP; /* who wrote a comment and when, a picture's description */
-	} else if (is(r, local, "annotation", OFFICE_NS)) {
+			sila_flow_put(&o->f, "\n", 1);
+	} else if (sila_xml_is(r, local, "note-citation", TEXT_NS) ||
+		   sila_xml_is(r, local, "page-number", TEXT_NS) ||
+		   sila_xml_is(r, local, "page-count", TEXT_NS) ||
+		   sila_xml_is(r, local, "sheet-name", TEXT_NS)) {
+		return SILA_WALK_SKIP; /* a footnote's mark or a page number would run into the text */
+	} else if (sila_xml_is(r, local, "creator", DC_NS) || sila_xml_is(r, local, "date", DC_NS) ||
+		   sila_xml_is(r, local, "date-string", META_NS) ||
+		   sila_xml_is(r, local, "title", SVG_NS) || sila_xml_is(r, local, "desc", SVG_NS)) {
+		return SILA_WALK_SKIP; /* who wrote a comment and when, a picture's description */
+	} else if (sila_xml_is(r, local, "annotation", OFFICE_NS)) {
 		/* A comment on a cell follows the cell's own text, on its line. */
 		if (o->cell_value)
 			end_numeric_cell(o);
-		sep(o, o->cells ? SEP_TAB : SEP_LINE);
-	} else if (is(r, local, "note-body", TEXT_NS) || is(r, local, "text-box", DRAW_NS) ||
-		   is(r, local, "notes", PRES_NS)) {
-		sep(o, SEP_LINE);
-	} else if (is(r, local, "spreadsheet", OFFICE_NS)) {
+		sila_flow_sep(&o->f, o->cells ? SILA_SEP_TAB : SILA_SEP_LINE);
+	} else if (sila_xml_is(r, local, "note-body", TEXT_NS) ||
+		   sila_xml_is(r, local, "text-box", DRAW_NS) ||
+		   sila_xml_is(r, local, "notes", PRES_NS)) {
+		sila_flow_sep(&o->f, SILA_SEP_LINE);
+	} else if (sila_xml_is(r, local, "spreadsheet", OFFICE_NS)) {
 		o->spreadsheet = !empty;
-	} else if (is(r, local, "table", TABLE_NS)) {
-		sep(o, SEP_LINE);
+	} else if (sila_xml_is(r, local, "table", TABLE_NS)) {
+		sila_flow_sep(&o->f, SILA_SEP_LINE);
 		if (o->spreadsheet && o->want == SEC_BODY) {
-			char *name = attr(r, "name");
+			char *name = sila_xml_attr(r, "name", 1);
 
 			if (name) {
-				put(o, "Sheet: ", 7);
-				put(o, name, strlen(name));
-				sep(o, SEP_LINE);
+				sila_flow_put(&o->f, "Sheet: ", 7);
+				sila_flow_put(&o->f, name, strlen(name));
+				sila_flow_sep(&o->f, SILA_SEP_LINE);
 			}
 			xmlFree(name);
 		}
-	} else if (is(r, local, "table-cell", TABLE_NS) && !empty) {
-		char *vt = attr(r, "value-type");
+	} else if (sila_xml_is(r, local, "table-cell", TABLE_NS) && !empty) {
+		char *vt = sila_xml_attr(r, "value-type", 1);
 
 		o->cells++;
 		if (o->cell_value)
 			end_numeric_cell(o); /* a table inside a numeric cell */
 		if (vt && (strcmp(vt, "float") == 0 || strcmp(vt, "percentage") == 0 ||
 			   strcmp(vt, "currency") == 0)) {
-			o->cell_value = attr(r, "value");
+			o->cell_value = sila_xml_attr(r, "value", 1);
 			o->space = 0;
 		}
 		xmlFree(vt);
-	} else if (is(r, local, "page", DRAW_NS) && o->want == SEC_BODY) {
+	} else if (sila_xml_is(r, local, "page", DRAW_NS) && o->want == SEC_BODY) {
 		if (o->pages++)
-			page_break(o);
+			sila_flow_page_break(&o->f);
 		put_page_decls(o); /* none are left, unless a page never ended */
-		o->uses[0] = attr(r, "use-header-name");
-		o->uses[1] = attr(r, "use-footer-name");
-		o->uses[2] = attr(r, "use-date-time-name");
+		o->uses[0] = sila_xml_attr(r, "use-header-name", 1);
+		o->uses[1] = sila_xml_attr(r, "use-footer-name", 1);
+		o->uses[2] = sila_xml_attr(r, "use-date-time-name", 1);
 		if (empty)
 			put_page_decls(o);
-	} else if ((is(r, local, "footer-decl", PRES_NS) || is(r, local, "header-decl", PRES_NS) ||
-		    is(r, local, "date-time-decl", PRES_NS)) && !empty && !o->decl_name) {
-		o->decl_name = attr(r, "name");
+	} else if ((sila_xml_is(r, local, "footer-decl", PRES_NS) ||
+		    sila_xml_is(r, local, "header-decl", PRES_NS) ||
+		    sila_xml_is(r, local, "date-time-decl", PRES_NS)) && !empty && !o->decl_name) {
+		o->decl_name = sila_xml_attr(r, "name", 1);
 		o->space = 0;
 		sila_buf_reset(&o->decl);
 		if (o->decl_name)
 			o->para++; /* its text is read as a paragraph's */
 	}
-	return WALK_ON;
+	return SILA_WALK_ON;
 }
 
 /* The end of an element in the body or the master styles. */
@@ -629,29 +388,32 @@ static void text_end(struct odf *o, xmlTextReaderPtr r, const char *local)
 {
 	if (o->want == SEC_MASTER && is_header_footer(r, local)) {
 		o->hf -= o->hf > 0;
-		sep(o, SEP_LINE);
-	} else if (is(r, local, "p", TEXT_NS) || is(r, local, "h", TEXT_NS)) {
+		sila_flow_sep(&o->f, SILA_SEP_LINE);
+	} else if (sila_xml_is(r, local, "p", TEXT_NS) || sila_xml_is(r, local, "h", TEXT_NS)) {
 		o->para -= o->para > 0;
 		o->space = 0;
-		sep(o, o->cells ? SEP_SOFT : SEP_LINE);
-	} else if (is(r, local, "table-cell", TABLE_NS)) {
+		sila_flow_sep(&o->f, o->cells ? SILA_SEP_SOFT : SILA_SEP_LINE);
+	} else if (sila_xml_is(r, local, "table-cell", TABLE_NS)) {
 		o->cells -= o->cells > 0;
 		if (o->cell_value)
 			end_numeric_cell(o);
-		sep(o, SEP_TAB); /* weaker than the end of the row before an empty cell */
-	} else if (is(r, local, "annotation", OFFICE_NS)) {
-		sep(o, o->cells ? SEP_TAB : SEP_LINE);
-	} else if (is(r, local, "table-row", TABLE_NS) || is(r, local, "table", TABLE_NS) ||
-		   is(r, local, "note-body", TEXT_NS) || is(r, local, "text-box", DRAW_NS)) {
-		sep(o, SEP_LINE);
-	} else if (is(r, local, "spreadsheet", OFFICE_NS)) {
+		/* weaker than the end of the row before an empty cell */
+		sila_flow_sep(&o->f, SILA_SEP_TAB);
+	} else if (sila_xml_is(r, local, "annotation", OFFICE_NS)) {
+		sila_flow_sep(&o->f, o->cells ? SILA_SEP_TAB : SILA_SEP_LINE);
+	} else if (sila_xml_is(r, local, "table-row", TABLE_NS) ||
+		   sila_xml_is(r, local, "table", TABLE_NS) ||
+		   sila_xml_is(r, local, "note-body", TEXT_NS) ||
+		   sila_xml_is(r, local, "text-box", DRAW_NS)) {
+		sila_flow_sep(&o->f, SILA_SEP_LINE);
+	} else if (sila_xml_is(r, local, "spreadsheet", OFFICE_NS)) {
 		o->spreadsheet = 0;
-	} else if (is(r, local, "page", DRAW_NS) && o->want == SEC_BODY) {
+	} else if (sila_xml_is(r, local, "page", DRAW_NS) && o->want == SEC_BODY) {
 		put_page_decls(o);
-		sep(o, SEP_LINE);
-	} else if (o->decl_name && (is(r, local, "footer-decl", PRES_NS) ||
-				    is(r, local, "header-decl", PRES_NS) ||
-				    is(r, local, "date-time-decl", PRES_NS))) {
+		sila_flow_sep(&o->f, SILA_SEP_LINE);
+	} else if (o->decl_name && (sila_xml_is(r, local, "footer-decl", PRES_NS) ||
+				    sila_xml_is(r, local, "header-decl", PRES_NS) ||
+				    sila_xml_is(r, local, "date-time-decl", PRES_NS))) {
 		o->para -= o->para > 0;
 		end_decl(o);
 	}
@@ -666,27 +428,27 @@ static int odf_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 
 	if (o->sec_depth < 0) {
 		if (type != XML_READER_TYPE_ELEMENT || depth == 0)
-			return WALK_ON;
-		if (depth == 1 && is(r, local, sections[o->want], OFFICE_NS) &&
+			return SILA_WALK_ON;
+		if (depth == 1 && sila_xml_is(r, local, sections[o->want], OFFICE_NS) &&
 		    !xmlTextReaderIsEmptyElement(r)) {
 			o->sec_depth = depth;
-			return WALK_ON;
+			return SILA_WALK_ON;
 		}
-		return WALK_SKIP;
+		return SILA_WALK_SKIP;
 	}
 	if (type == XML_READER_TYPE_END_ELEMENT && depth == o->sec_depth) {
 		o->sec_depth = -1;
-		return WALK_ON;
+		return SILA_WALK_ON;
 	}
 	if (o->want == SEC_META)
 		return meta_node(o, r, type, local);
-	if (type == XML_READER_TYPE_ELEMENT && text_element(o, r, local) == WALK_SKIP)
-		return WALK_SKIP;
+	if (type == XML_READER_TYPE_ELEMENT && text_element(o, r, local) == SILA_WALK_SKIP)
+		return SILA_WALK_SKIP;
 	if (type == XML_READER_TYPE_END_ELEMENT)
 		text_end(o, r, local);
-	else if (is_text(type) && o->para > 0 && (o->want != SEC_MASTER || o->hf > 0))
-		put_text(o, node_text(r));
-	return o->stop ? WALK_STOP : WALK_ON;
+	else if (sila_xml_is_text(type) && o->para > 0 && (o->want != SEC_MASTER || o->hf > 0))
+		put_text(o, sila_xml_text(r));
+	return o->f.stop ? SILA_WALK_STOP : SILA_WALK_ON;
 }
 
 /* Walks one part (or the flat document) for one section. */
@@ -696,14 +458,14 @@ static void read_section(struct odf *o, const char *xml, size_t len, const char 
 	o->want = want;
 	o->sec_depth = -1;
 	o->para = o->hf = o->cells = o->spreadsheet = 0;
-	xml_walk(xml, len, name, odf_node, o, o->out);
+	sila_xml_walk(xml, len, name, odf_node, o, o->f.out);
 	if (o->cell_value)
 		end_numeric_cell(o);
 	if (o->decl_name)
 		end_decl(o);
 	if (want == SEC_BODY)
 		put_page_decls(o);
-	sep(o, SEP_LINE);
+	sila_flow_sep(&o->f, SILA_SEP_LINE);
 }
 
 /* ---- The zip ------------------------------------------------------------------ */
@@ -726,10 +488,7 @@ static enum got zip_read(const char *data, size_t len, const char *name, struct 
 	sila_buf_reset(b);
 	if (!a)
 		return GOT_NONE;
-	archive_read_support_format_zip(a);
-	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
-		sila_warn_add(out->warnings, "extraction-failed", "not a readable zip: %s",
-			      archive_error_string(a) ? archive_error_string(a) : "read error");
+	if (sila_zip_open(a, data, len, out) != 0) {
 		archive_read_free(a);
 		return GOT_NOZIP;
 	}
@@ -754,14 +513,14 @@ static enum got zip_read(const char *data, size_t len, const char *name, struct 
 		}
 		if (n < 0) {
 			sila_warn_add(out->warnings, "extraction-failed", "cannot inflate %s: %s", name,
-				      archive_error_string(a) ? archive_error_string(a) : "read error");
+				      sila_zip_error(a));
 			got = GOT_SOME;
 		}
 		break;
 	}
 	if (got == GOT_NONE && r != ARCHIVE_EOF && r != ARCHIVE_OK && r != ARCHIVE_WARN)
 		sila_warn_add(out->warnings, "extraction-failed", "damaged zip: %s",
-			      archive_error_string(a) ? archive_error_string(a) : "read error");
+			      sila_zip_error(a));
 	if (got == GOT_SOME || (got == GOT_NONE && r != ARCHIVE_EOF))
 		sila_text_status(out, SILA_DOC_PARTIAL);
 	if (got == GOT_SOME && !b->len)
@@ -782,10 +541,10 @@ static int manifest_node(void *ctx, xmlTextReaderPtr r, int type, const char *lo
 	struct manifest *m = ctx;
 
 	if (type != XML_READER_TYPE_ELEMENT)
-		return WALK_ON;
+		return SILA_WALK_ON;
 	if (strcmp(local, "file-entry") == 0) {
 		xmlFree(m->path);
-		m->path = attr(r, "full-path");
+		m->path = sila_xml_attr(r, "full-path", 1);
 	} else if (strcmp(local, "encryption-data") == 0) {
 		m->encrypted |= 8;
 		if (m->path && strcmp(m->path, "content.xml") == 0)
@@ -795,7 +554,7 @@ static int manifest_node(void *ctx, xmlTextReaderPtr r, int type, const char *lo
 		else if (m->path && strcmp(m->path, "meta.xml") == 0)
 			m->encrypted |= 4;
 	}
-	return WALK_ON;
+	return SILA_WALK_ON;
 }
 
 /* A packaged document: manifest, properties, body, then headers and footers. */
@@ -809,21 +568,21 @@ static void extract_package(struct odf *o, const char *data, size_t len)
 	enum got got;
 	int body = 0;
 
-	got = zip_read(data, len, "META-INF/manifest.xml", &b, o->out);
+	got = zip_read(data, len, "META-INF/manifest.xml", &b, o->f.out);
 	if (got == GOT_NOZIP) {
-		sila_text_status(o->out, SILA_DOC_UNSCANNABLE);
+		sila_text_status(o->f.out, SILA_DOC_UNSCANNABLE);
 		sila_buf_release(&b);
 		return;
 	}
 	if (got == GOT_ENCRYPTED)
 		m.encrypted = 8;
 	else
-		xml_walk(b.data, b.len, "META-INF/manifest.xml", manifest_node, &m, o->out);
+		sila_xml_walk(b.data, b.len, "META-INF/manifest.xml", manifest_node, &m, o->f.out);
 	xmlFree(m.path);
-	for (int i = 0; i < 3 && !o->stop; i++) {
+	for (int i = 0; i < 3 && !o->f.stop; i++) {
 		if (m.encrypted & bits[i])
 			continue;
-		got = zip_read(data, len, parts[i], &b, o->out);
+		got = zip_read(data, len, parts[i], &b, o->f.out);
 		if (got == GOT_ENCRYPTED)
 			m.encrypted |= 8;
 		if (got == GOT_PART || got == GOT_SOME) {
@@ -833,13 +592,14 @@ static void extract_package(struct odf *o, const char *data, size_t len)
 	}
 	sila_buf_release(&b);
 	if (m.encrypted) {
-		sila_warn_add(o->out->warnings, "encrypted",
+		sila_warn_add(o->f.out->warnings, "encrypted",
 			      "the document is encrypted (needs a password)");
-		sila_text_status(o->out, SILA_DOC_UNSCANNABLE);
+		sila_text_status(o->f.out, SILA_DOC_UNSCANNABLE);
 	} else if (!body) {
-		sila_warn_add(o->out->warnings, "extraction-failed", "no readable content.xml");
-		sila_text_status(o->out, o->out->buf.len || o->out->meta.len ? SILA_DOC_PARTIAL
-									     : SILA_DOC_UNSCANNABLE);
+		sila_warn_add(o->f.out->warnings, "extraction-failed", "no readable content.xml");
+		sila_text_status(o->f.out, o->f.out->buf.len || o->f.out->meta.len
+						   ? SILA_DOC_PARTIAL
+						   : SILA_DOC_UNSCANNABLE);
 	}
 }
 
@@ -849,7 +609,7 @@ void sila_extract_odf(const char *data, size_t len, const char *type, struct sil
 
 	(void)type;
 	memset(&o, 0, sizeof(o));
-	o.out = out;
+	o.f.out = out;
 	o.sec_depth = -1;
 	sila_buf_init(&o.cell, CELL_MAX);
 	sila_buf_init(&o.decl, VALUE_MAX);
@@ -866,13 +626,13 @@ void sila_extract_odf(const char *data, size_t len, const char *type, struct sil
 		}
 		read_section(&o, data, len, "the document", SEC_META);
 		read_section(&o, data, len, "the document", SEC_BODY);
-		if (!o.stop)
+		if (!o.f.stop)
 			read_section(&o, data, len, "the document", SEC_MASTER);
 	}
 	if (o.pages)
 		out->pages = o.pages;
 	if (out->buf.len && out->buf.data[out->buf.len - 1] != '\n' &&
-	    out->buf.data[out->buf.len - 1] != '\f' && !o.stop)
+	    out->buf.data[out->buf.len - 1] != '\f' && !o.f.stop)
 		sila_text_add(out, "\n", 1);
 	for (size_t i = 0; i < o.ndecls; i++) {
 		free(o.decls[i].name);

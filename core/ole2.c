@@ -10,21 +10,18 @@
  * is used; a damaged structure yields what could be read, a warning and a
  * partial status.
  */
-#include <errno.h>
-#include <iconv.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsf/gsf-infile-impl.h>
 #include <gsf/gsf-infile-msole.h>
 #include <gsf/gsf-infile.h>
 #include <gsf/gsf-input-memory.h>
 #include <gsf/gsf-input.h>
 
+#include "cfb.h"
 #include "formats.h"
 
 /* The most bytes read from one stream (a stream is no larger than its file). */
@@ -85,75 +82,6 @@ static void *grow_array(void *p, size_t *alloc, size_t need, size_t size)
 
 /* ---- Streams ------------------------------------------------------------ */
 
-/*
- * libgsf reports damaged compound files on standard error through GLib's
- * log. Core code prints nothing: sila reports the damage in its warnings,
- * so the messages of libgsf's OLE2 reader are dropped (once, for the
- * process).
- */
-static void drop_log(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
-{
-	(void)domain;
-	(void)level;
-	(void)msg;
-	(void)data;
-}
-
-static void quiet_init(void)
-{
-	g_log_set_handler("libgsf:msole", (GLogLevelFlags)(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL |
-							    G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO |
-							    G_LOG_LEVEL_DEBUG),
-			  drop_log, NULL);
-}
-
-static void quiet_gsf(void)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, quiet_init);
-}
-
-/*
- * The child called name of dir, or NULL when there is none or it is
- * damaged (*broken is set then). Unlike gsf_infile_child_by_name, it does
- * not print the reason.
- */
-static GsfInput *open_child(GsfInfile *dir, const char *name, int *broken)
-{
-	GsfInfileClass *k = GSF_INFILE_CLASS(G_OBJECT_GET_CLASS(dir));
-	GError *err = NULL;
-	GsfInput *c;
-
-	if (!k->child_by_name)
-		return gsf_infile_child_by_name(dir, name);
-	c = k->child_by_name(dir, name, &err);
-	if (err) {
-		g_error_free(err);
-		if (c)
-			g_object_unref(c);
-		if (broken)
-			*broken = 1;
-		return NULL;
-	}
-	return c;
-}
-
-/* Whether dir lists a child called name (damaged or not). */
-static int has_child(GsfInfile *dir, const char *name)
-{
-	int n = gsf_infile_num_children(dir);
-
-	for (int i = 0; i < n; i++) {
-		const char *c = gsf_infile_name_by_index(dir, i);
-
-		if (c && strcmp(c, name) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-
 struct stream {
 	unsigned char *p;
 	size_t n;
@@ -168,36 +96,23 @@ struct stream {
 static int read_stream(GsfInfile *dir, const char *name, struct stream *s)
 {
 	int broken = 0;
-	GsfInput *in = open_child(dir, name, &broken);
-	gsf_off_t size;
-	size_t want, got = 0;
-	int ret = 1;
+	GsfInput *in = sila_cfb_child(dir, name, &broken);
+	size_t want;
+	int over;
 
 	s->p = NULL;
 	s->n = 0;
 	if (!in)
 		return broken ? -1 : 0;
-	size = gsf_input_size(in);
-	want = size < 0 ? 0 : (uint64_t)size > STREAM_MAX ? STREAM_MAX : (size_t)size;
-	if (size < 0 || (uint64_t)size > STREAM_MAX)
-		ret = -1;
+	want = sila_cfb_size(in, STREAM_MAX, &over);
 	s->p = malloc(want + 1);
 	if (!s->p) {
 		g_object_unref(in);
 		return -1;
 	}
-	while (got < want) {
-		size_t chunk = want - got < 65536 ? want - got : 65536;
-
-		if (!gsf_input_read(in, chunk, s->p + got)) {
-			ret = -1;
-			break;
-		}
-		got += chunk;
-	}
-	s->n = got;
+	s->n = sila_cfb_read(in, s->p, want);
 	g_object_unref(in);
-	return ret;
+	return over || s->n < want ? -1 : 1;
 }
 
 /* ---- Text output ---------------------------------------------------------- */
@@ -246,40 +161,11 @@ static void putch(struct out *o, char c)
 	put(o, &c, 1);
 }
 
-/* Encodes code point c as UTF-8 into b (4 bytes); returns the length. */
-static size_t utf8_encode(uint32_t c, char *b)
-{
-	if (c >= 0xD800 && c <= 0xDFFF)
-		c = 0xFFFD; /* a lone surrogate */
-	if (c < 0x80) {
-		b[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		b[0] = (char)(0xC0 | c >> 6);
-		b[1] = (char)(0x80 | (c & 0x3F));
-		return 2;
-	}
-	if (c < 0x10000) {
-		b[0] = (char)(0xE0 | c >> 12);
-		b[1] = (char)(0x80 | (c >> 6 & 0x3F));
-		b[2] = (char)(0x80 | (c & 0x3F));
-		return 3;
-	}
-	if (c > 0x10FFFF)
-		return utf8_encode(0xFFFD, b);
-	b[0] = (char)(0xF0 | c >> 18);
-	b[1] = (char)(0x80 | (c >> 12 & 0x3F));
-	b[2] = (char)(0x80 | (c >> 6 & 0x3F));
-	b[3] = (char)(0x80 | (c & 0x3F));
-	return 4;
-}
-
 static void putcp(struct out *o, uint32_t c)
 {
 	char b[4];
 
-	put(o, b, utf8_encode(c, b));
+	put(o, b, sila_cfb_utf8(c, b));
 }
 
 /* Notes damage; the first reason is the one reported. */
@@ -300,45 +186,6 @@ static void damage(struct out *o, const char *fmt, ...)
 static int produced(struct out *o)
 {
 	return o->ns || o->t->buf.len > o->start;
-}
-
-/*
- * Reads one UTF-16LE code point from n bytes at p into *c, joining a
- * surrogate pair; returns the bytes used (0 when fewer than 2 remain).
- */
-static size_t utf16_next(const unsigned char *p, size_t n, uint32_t *c)
-{
-	uint32_t u;
-
-	if (n < 2)
-		return 0;
-	u = rd16(p);
-	if (u >= 0xD800 && u <= 0xDBFF && n >= 4) {
-		uint32_t l = rd16(p + 2);
-
-		if (l >= 0xDC00 && l <= 0xDFFF) {
-			*c = 0x10000 + ((u - 0xD800) << 10) + (l - 0xDC00);
-			return 4;
-		}
-	}
-	*c = u;
-	return 2;
-}
-
-/* Appends UTF-16LE text (n bytes) to a buffer as UTF-8, stopping at a NUL. */
-static int utf16_to_buf(const unsigned char *p, size_t n, struct sila_buf *b)
-{
-	uint32_t c;
-	size_t k;
-	char u[4];
-
-	while ((k = utf16_next(p, n, &c)) != 0 && c != 0) {
-		if (sila_buf_add(b, u, utf8_encode(c, u)) != SILA_OK)
-			return SILA_FAILED;
-		p += k;
-		n -= k;
-	}
-	return SILA_OK;
 }
 
 /* The iconv name of a Windows code page. */
@@ -369,42 +216,12 @@ static void codepage_name(unsigned cp, char *name, size_t len)
  */
 static int cp_to_buf(unsigned cp, const unsigned char *p, size_t n, struct sila_buf *b)
 {
-	char name[32], tmp[1024];
-	const unsigned char *z;
-	char *in = (char *)(uintptr_t)p; /* iconv's prototype is not const-correct */
-	size_t inleft;
-	iconv_t cd;
+	char name[32];
 
 	if (cp == 1200)
-		return utf16_to_buf(p, n, b);
-	z = memchr(p, 0, n);
-	if (z)
-		n = (size_t)(z - p);
+		return sila_cfb_utf16_to_buf(p, n, b);
 	codepage_name(cp, name, sizeof(name));
-	cd = iconv_open("UTF-8", name);
-	if (cd == (iconv_t)-1)
-		cd = iconv_open("UTF-8", "WINDOWS-1252");
-	if (cd == (iconv_t)-1)
-		return SILA_FAILED;
-	inleft = n;
-	while (inleft > 0) {
-		char *o = tmp;
-		size_t oleft = sizeof(tmp);
-		size_t r = iconv(cd, &in, &inleft, &o, &oleft);
-
-		if (sila_buf_add(b, tmp, sizeof(tmp) - oleft) != SILA_OK) {
-			iconv_close(cd);
-			return SILA_FAILED;
-		}
-		if (r == (size_t)-1 && errno != E2BIG) {
-			if (sila_buf_add(b, "\xef\xbf\xbd", 3) != SILA_OK)
-				break;
-			in++;
-			inleft--;
-		}
-	}
-	iconv_close(cd);
-	return SILA_OK;
+	return sila_cfb_charset_to_buf(name, p, n, b);
 }
 
 /* ---- Property sets (summary information) ---------------------------------- */
@@ -463,7 +280,7 @@ static int prop_value(const unsigned char *p, size_t len, size_t off, unsigned c
 		off += 4;
 		if (n > len - off)
 			n = len - off; /* cut off: take what is there */
-		if (type == 0x1F ? utf16_to_buf(p + off, (size_t)n, b) != SILA_OK
+		if (type == 0x1F ? sila_cfb_utf16_to_buf(p + off, (size_t)n, b) != SILA_OK
 				 : cp_to_buf(cp, p + off, (size_t)n, b) != SILA_OK)
 			return 0;
 		return b->len > 0;
@@ -894,7 +711,8 @@ static int word_pieces(struct word *w, const unsigned char *wd, size_t wdn,
 					c = cp1252_high[c - 0x80];
 				k++;
 			} else {
-				size_t used = utf16_next(wd + off + k, (size_t)(bytes - k), &c);
+				size_t used = sila_cfb_utf16_next(wd + off + k, (size_t)(bytes - k),
+								  &c);
 
 				if (!used)
 					break;
@@ -967,7 +785,7 @@ static void word_fallback(struct word *w, const unsigned char *wd, size_t wdn,
 		uint32_t c;
 
 		if (wide) {
-			size_t used = utf16_next(wd + off + k, (size_t)(n - k), &c);
+			size_t used = sila_cfb_utf16_next(wd + off + k, (size_t)(n - k), &c);
 
 			if (!used)
 				break;
@@ -1160,7 +978,7 @@ static int seg_chars(struct segs *s, size_t cch, int high, struct sila_buf *b)
 			c = ' ';
 		if (c < 0x20)
 			continue;
-		if (sila_buf_add(b, u, utf8_encode(c, u)) != SILA_OK)
+		if (sila_buf_add(b, u, sila_cfb_utf8(c, u)) != SILA_OK)
 			return 0;
 	}
 	return 1;
@@ -1584,7 +1402,7 @@ static void ppt_text(struct ppt *pp, unsigned type, const unsigned char *p, size
 		if (type == PT_TEXTBYTES) {
 			c = p[k++];
 		} else {
-			size_t used = utf16_next(p + k, n - k, &c);
+			size_t used = sila_cfb_utf16_next(p + k, n - k, &c);
 
 			if (!used)
 				break;
@@ -1908,7 +1726,7 @@ void sila_extract_ole2(const char *data, size_t len, const char *type, struct si
 	GError *gerr = NULL;
 	struct out *o;
 
-	quiet_gsf();
+	sila_cfb_quiet();
 	in = gsf_input_memory_new((const guint8 *)data, (gsf_off_t)len, FALSE);
 	if (!in) {
 		sila_warn_add(out->warnings, "extraction-failed", "out of memory");
@@ -1935,19 +1753,19 @@ void sila_extract_ole2(const char *data, size_t len, const char *type, struct si
 	}
 	o->t = out;
 	o->start = out->buf.len;
-	if (has_child(ole, "EncryptedPackage")) {
+	if (sila_cfb_has_child(ole, "EncryptedPackage")) {
 		sila_warn_add(out->warnings, "encrypted",
 			      "a password-protected Office Open XML document");
 		sila_text_status(out, SILA_DOC_UNSCANNABLE);
 		goto done;
 	}
 	read_metadata(ole, o);
-	if (has_child(ole, "WordDocument")) {
+	if (sila_cfb_has_child(ole, "WordDocument")) {
 		extract_doc(ole, o);
-	} else if (has_child(ole, "Workbook") || has_child(ole, "Book")) {
+	} else if (sila_cfb_has_child(ole, "Workbook") || sila_cfb_has_child(ole, "Book")) {
 		extract_xls(ole, o);
-	} else if (has_child(ole, "PowerPoint Document")) {
-		if (has_child(ole, "EncryptedSummary")) {
+	} else if (sila_cfb_has_child(ole, "PowerPoint Document")) {
+		if (sila_cfb_has_child(ole, "EncryptedSummary")) {
 			sila_warn_add(out->warnings, "encrypted", "the presentation is password-protected");
 			sila_text_status(out, SILA_DOC_UNSCANNABLE);
 		} else {

@@ -36,6 +36,7 @@
 #include <libxml/xmlreader.h>
 
 #include "formats.h"
+#include "zipxml.h"
 
 /* The most bytes one part may inflate to before it is cut off. */
 #define PART_MAX ((size_t)256 << 20)
@@ -57,9 +58,6 @@
 #define LABELS_MAX 64
 
 #define MC_NS "http://schemas.openxmlformats.org/markup-compatibility/2006"
-
-/* What a node handler asks of the XML walk. */
-enum { WALK_ON, WALK_SKIP, WALK_STOP };
 
 /* Document kinds. */
 enum kind { DOCX, XLSX, PPTX };
@@ -109,12 +107,6 @@ struct zip {
 	struct sila_text *out;
 };
 
-/* libarchive's message for the last error, never NULL. */
-static const char *arc_error(struct archive *a)
-{
-	return archive_error_string(a) ? archive_error_string(a) : "read error";
-}
-
 /* A reader on the zip in memory, or NULL. */
 static struct archive *zip_reader(const struct zip *z)
 {
@@ -122,10 +114,7 @@ static struct archive *zip_reader(const struct zip *z)
 
 	if (!a)
 		return NULL;
-	archive_read_support_format_zip(a);
-	if (archive_read_open_memory(a, z->data, z->len) != ARCHIVE_OK) {
-		sila_warn_add(z->out->warnings, "extraction-failed", "not a readable zip: %s",
-			      arc_error(a));
+	if (sila_zip_open(a, z->data, z->len, z->out) != 0) {
 		archive_read_free(a);
 		return NULL;
 	}
@@ -232,7 +221,7 @@ static int zip_open(struct zip *z, const char *data, size_t len, struct sila_tex
 			break;
 		case -1:
 			en->kept = 1; /* what was read, and why the rest was not */
-			en->error = strdup(arc_error(a));
+			en->error = strdup(sila_zip_error(a));
 			break;
 		default:
 			continue; /* larger than it said, or past the total: read it later */
@@ -250,7 +239,8 @@ static int zip_open(struct zip *z, const char *data, size_t len, struct sila_tex
 		}
 	}
 	if (r != ARCHIVE_OK && r != ARCHIVE_WARN && r != ARCHIVE_EOF) {
-		sila_warn_add(out->warnings, "extraction-failed", "damaged zip: %s", arc_error(a));
+		sila_warn_add(out->warnings, "extraction-failed", "damaged zip: %s",
+			      sila_zip_error(a));
 		sila_text_status(out, SILA_DOC_PARTIAL);
 	}
 	sila_buf_release(&b);
@@ -355,7 +345,7 @@ static int zip_read(struct zip *z, const char *name, struct sila_buf *b, const c
 		break;
 	default:
 		sila_warn_add(z->out->warnings, "extraction-failed", "cannot inflate %s: %s", name,
-			      arc_error(z->a));
+			      sila_zip_error(z->a));
 		archive_read_free(z->a);
 		z->a = NULL;
 		st = SILA_WARN;
@@ -369,265 +359,13 @@ static int zip_read(struct zip *z, const char *name, struct sila_buf *b, const c
 
 /* ---- XML ------------------------------------------------------------------ */
 
-/* Receives one node of a part; returns WALK_ON, WALK_SKIP (its subtree) or WALK_STOP. */
-typedef int (*node_fn)(void *ctx, xmlTextReaderPtr r, int type, const char *local);
-
-/* Keeps libxml2 from printing errors: a broken part is reported by xml_walk. */
-#if LIBXML_VERSION >= 21200
-static void xml_quiet(void *arg, const xmlError *err)
-#else
-static void xml_quiet(void *arg, xmlErrorPtr err)
-#endif
-{
-	(void)arg;
-	(void)err;
-}
-
-/*
- * Walks len bytes of XML node by node, handing each to fn. Returns 0, or -1
- * (with a warning naming the part) when the XML is broken; what came
- * before the break has been handed on, except the last few hundred bytes
- * the reader had parsed ahead. Entity references are handed on as such,
- * never expanded; libxml2 stops at an entity that would expand hugely.
- */
-static int xml_walk(const char *xml, size_t len, const char *name, node_fn fn, void *ctx,
-		    struct sila_text *out)
-{
-	xmlTextReaderPtr r;
-	int ret, skip = -1;
-
-	if (!len)
-		return 0;
-	r = xmlReaderForMemory(xml, (int)len, NULL, NULL,
-			       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-			       XML_PARSE_COMPACT);
-	if (!r) {
-		sila_warn_add(out->warnings, "extraction-failed", "cannot parse %s", name);
-		sila_text_status(out, SILA_DOC_PARTIAL);
-		return -1;
-	}
-	xmlTextReaderSetStructuredErrorHandler(r, xml_quiet, NULL);
-	while ((ret = xmlTextReaderRead(r)) == 1) {
-		int type = xmlTextReaderNodeType(r), act;
-		const char *local;
-
-		if (skip >= 0) {
-			if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r) == skip)
-				skip = -1;
-			continue;
-		}
-		local = (const char *)xmlTextReaderConstLocalName(r);
-		act = fn(ctx, r, type, local ? local : "");
-		if (act == WALK_STOP)
-			break;
-		if (act == WALK_SKIP && type == XML_READER_TYPE_ELEMENT &&
-		    !xmlTextReaderIsEmptyElement(r))
-			skip = xmlTextReaderDepth(r);
-	}
-	xmlFreeTextReader(r);
-	if (ret < 0) {
-		sila_warn_add(out->warnings, "extraction-failed", "%s is not well-formed XML", name);
-		sila_text_status(out, SILA_DOC_PARTIAL);
-		return -1;
-	}
-	return 0;
-}
-
-/* Whether a node carries text: character data or whitespace. */
-static int is_text(int type)
-{
-	return type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-	       type == XML_READER_TYPE_WHITESPACE ||
-	       type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE;
-}
-
-/* The text of a text node, never NULL. */
-static const char *node_text(xmlTextReaderPtr r)
-{
-	const char *v = (const char *)xmlTextReaderConstValue(r);
-
-	return v ? v : "";
-}
-
-/*
- * The value of the current element's attribute with this local name, in a
- * namespace (prefixed) or in none; NULL when absent. xmlFree the result.
- */
-static char *attr(xmlTextReaderPtr r, const char *local, int prefixed)
-{
-	char *v = NULL;
-
-	if (xmlTextReaderMoveToFirstAttribute(r) != 1)
-		return NULL;
-	do {
-		const char *l = (const char *)xmlTextReaderConstLocalName(r);
-		const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
-
-		if (xmlTextReaderIsNamespaceDecl(r) == 1 || !l || strcmp(l, local) != 0)
-			continue;
-		if ((ns != NULL) == (prefixed != 0)) {
-			v = (char *)xmlTextReaderValue(r);
-			break;
-		}
-	} while (xmlTextReaderMoveToNextAttribute(r) == 1);
-	xmlTextReaderMoveToElement(r);
-	return v;
-}
-
 /* Whether the element is mc:Fallback, whose content repeats its mc:Choice. */
 static int is_fallback(xmlTextReaderPtr r, const char *local)
 {
-	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
-
-	return strcmp(local, "Fallback") == 0 && ns && strcmp(ns, MC_NS) == 0;
-}
-
-/* ---- Text output ------------------------------------------------------------ */
-
-/*
- * Separators wait until the next text, so that none ends the text or
- * doubles up, and a stronger one replaces a weaker one set since the last
- * text: a row's end beats a cell's, and a cell's end beats the end of a
- * paragraph inside the cell (a "soft" line end), so that a table row
- * comes out as one line of tab-separated cells.
- */
-enum sep { SEP_NONE, SEP_SOFT, SEP_TAB, SEP_LINE };
-
-struct emit {
-	struct sila_text *out;
-	enum sep sep;
-	int stop; /* the text cap was reached */
-};
-
-/* Asks for a separator before the next text; the strongest asked for wins. */
-static void sep(struct emit *e, enum sep s)
-{
-	if (s > e->sep)
-		e->sep = s;
-}
-
-/* Appends text after any waiting separator. */
-static void put(struct emit *e, const char *s, size_t n)
-{
-	const struct sila_buf *b = &e->out->buf;
-
-	if (e->stop || !n)
-		return;
-	if (e->sep != SEP_NONE) {
-		char last = b->len ? b->data[b->len - 1] : '\f';
-		char c = e->sep == SEP_TAB ? '\t' : '\n';
-
-		e->sep = SEP_NONE;
-		if (last != '\n' && last != '\f' && sila_text_add(e->out, &c, 1) != SILA_OK) {
-			e->stop = 1;
-			return;
-		}
-	}
-	if (sila_text_add(e->out, s, n) != SILA_OK)
-		e->stop = 1;
-}
-
-/* Appends a NUL-terminated string. */
-static void put_str(struct emit *e, const char *s)
-{
-	put(e, s, strlen(s));
-}
-
-/* Starts a new page: the text so far ends its line, then a form feed. */
-static void page_break(struct emit *e)
-{
-	const struct sila_buf *b = &e->out->buf;
-
-	e->sep = SEP_NONE;
-	if (e->stop)
-		return;
-	if (b->len && b->data[b->len - 1] != '\n' && b->data[b->len - 1] != '\f' &&
-	    sila_text_add(e->out, "\n", 1) != SILA_OK)
-		e->stop = 1;
-	else if (sila_text_add(e->out, "\f", 1) != SILA_OK)
-		e->stop = 1;
+	return sila_xml_is(r, local, "Fallback", MC_NS);
 }
 
 /* ---- Numbers ---------------------------------------------------------------- */
-
-/*
- * Writes the decimal number s (as a spreadsheet stores it: "8510121236",
- * "1.98510121236E+11", "0.25") in plain notation, without exponent,
- * leading or trailing zeros. Returns 0, or -1 when s is not such a number
- * or too long; out is left alone then.
- */
-static int plain_number(const char *s, char *out, size_t cap)
-{
-	char digits[64], buf[256];
-	size_t nd = 0, o = 0, lead;
-	long intdigits = 0, exp = 0, pos, fend;
-	int neg = 0, frac = 0;
-
-	while (*s == ' ')
-		s++;
-	if (*s == '-' || *s == '+')
-		neg = *s++ == '-';
-	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9') {
-			if (nd == sizeof(digits))
-				return -1;
-			digits[nd++] = *s;
-			intdigits += !frac;
-		} else if (*s == '.' && !frac) {
-			frac = 1;
-		} else {
-			break;
-		}
-	}
-	if (!nd)
-		return -1;
-	if (*s == 'e' || *s == 'E') {
-		int eneg = 0;
-
-		s++;
-		if (*s == '-' || *s == '+')
-			eneg = *s++ == '-';
-		if (*s < '0' || *s > '9')
-			return -1;
-		for (; *s >= '0' && *s <= '9'; s++)
-			if ((exp = exp * 10 + (*s - '0')) > 64)
-				return -1;
-		if (eneg)
-			exp = -exp;
-	}
-	while (*s == ' ')
-		s++;
-	if (*s)
-		return -1;
-	pos = intdigits + exp; /* digits before the decimal point */
-	if (neg)
-		buf[o++] = '-';
-	lead = o;
-	for (long i = 0; i < pos; i++) {
-		char c = i < (long)nd ? digits[i] : '0';
-
-		if (o > lead || c != '0')
-			buf[o++] = c;
-	}
-	if (o == lead)
-		buf[o++] = '0';
-	for (fend = (long)nd; fend > (pos > 0 ? pos : 0) && digits[fend - 1] == '0'; fend--)
-		;
-	if (fend > pos) {
-		buf[o++] = '.';
-		for (long i = pos; i < fend; i++)
-			buf[o++] = i < 0 ? '0' : digits[i];
-	}
-	buf[o] = '\0';
-	if (neg && strcmp(buf, "-0") == 0) {
-		memmove(buf, buf + 1, 2);
-		o--;
-	}
-	if (o + 1 > cap)
-		return -1;
-	memcpy(out, buf, o + 1);
-	return 0;
-}
 
 /*
  * Formats the plain digits d with an Excel number format made only of zero
@@ -782,13 +520,13 @@ static int rels_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 	char *id, *ty, *target, *mode;
 
 	if (type != XML_READER_TYPE_ELEMENT || strcmp(local, "Relationship") != 0)
-		return WALK_ON;
+		return SILA_WALK_ON;
 	if (rs->n == RELS_MAX)
-		return WALK_STOP;
-	id = attr(r, "Id", 0);
-	ty = attr(r, "Type", 0);
-	target = attr(r, "Target", 0);
-	mode = attr(r, "TargetMode", 0);
+		return SILA_WALK_STOP;
+	id = sila_xml_attr(r, "Id", 0);
+	ty = sila_xml_attr(r, "Type", 0);
+	target = sila_xml_attr(r, "Target", 0);
+	mode = sila_xml_attr(r, "TargetMode", 0);
 	if (id && ty && target && !(mode && strcmp(mode, "External") == 0)) {
 		if (rs->n == rs->alloc) {
 			size_t na = rs->alloc ? rs->alloc * 2 : 16;
@@ -818,7 +556,7 @@ static int rels_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 	xmlFree(ty);
 	xmlFree(target);
 	xmlFree(mode);
-	return WALK_ON;
+	return SILA_WALK_ON;
 }
 
 /* The target of the first relationship whose type ends in /suffix, or NULL. */
@@ -850,7 +588,7 @@ static const struct rel *rels_by_id(const struct rels *rs, const char *id)
 /* One document being read: its zip, where its text goes, and a part read on demand. */
 struct doc {
 	struct zip z;
-	struct emit e;
+	struct sila_flow e;
 	struct sila_text *out;
 	struct sila_buf part; /* the part being parsed */
 };
@@ -860,7 +598,7 @@ struct doc {
  * read (perhaps only in part, with a warning), 0 when there is no such
  * part, -1 when it could not be read at all.
  */
-static int walk_part(struct doc *d, const char *name, node_fn fn, void *ctx)
+static int walk_part(struct doc *d, const char *name, sila_xml_node_fn fn, void *ctx)
 {
 	const char *xml;
 	size_t len;
@@ -872,7 +610,7 @@ static int walk_part(struct doc *d, const char *name, node_fn fn, void *ctx)
 		sila_text_status(d->out, SILA_DOC_PARTIAL);
 		return -1;
 	}
-	xml_walk(xml, len, name, fn, ctx, d->out);
+	sila_xml_walk(xml, len, name, fn, ctx, d->out);
 	return 1;
 }
 
@@ -986,15 +724,15 @@ static int core_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 			if (strcmp(local, p->keys[i][0]) == 0)
 				p->key = p->keys[i][1];
 		if (!p->key)
-			return WALK_SKIP;
+			return SILA_WALK_SKIP;
 	} else if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r) == 1) {
 		if (p->key && p->v.len)
 			sila_text_meta(p->d->out, p->key, p->v.data, p->v.len);
 		p->key = NULL;
-	} else if (p->key && is_text(type)) {
-		sila_buf_add_upto(&p->v, node_text(r), strlen(node_text(r)));
+	} else if (p->key && sila_xml_is_text(type)) {
+		sila_buf_add_upto(&p->v, sila_xml_text(r), strlen(sila_xml_text(r)));
 	}
-	return WALK_ON;
+	return SILA_WALK_ON;
 }
 
 /* docProps/custom.xml: every property as "name: value", MSIP labels noted. */
@@ -1005,7 +743,7 @@ static int custom_node(void *ctx, xmlTextReaderPtr r, int type, const char *loca
 	if (type == XML_READER_TYPE_ELEMENT && xmlTextReaderDepth(r) == 1 &&
 	    strcmp(local, "property") == 0) {
 		xmlFree(p->pname);
-		p->pname = attr(r, "name", 0);
+		p->pname = sila_xml_attr(r, "name", 0);
 		sila_buf_reset(&p->v);
 	} else if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r) == 1 && p->pname) {
 		const char *v = p->v.data ? p->v.data : "";
@@ -1015,10 +753,10 @@ static int custom_node(void *ctx, xmlTextReaderPtr r, int type, const char *loca
 		msip_property(p, p->pname, v);
 		xmlFree(p->pname);
 		p->pname = NULL;
-	} else if (p->pname && is_text(type)) {
-		sila_buf_add_upto(&p->v, node_text(r), strlen(node_text(r)));
+	} else if (p->pname && sila_xml_is_text(type)) {
+		sila_buf_add_upto(&p->v, sila_xml_text(r), strlen(sila_xml_text(r)));
 	}
-	return WALK_ON;
+	return SILA_WALK_ON;
 }
 
 /* docMetadata/LabelInfo.xml: <clbl:label id="{guid}" enabled="1" .../>. */
@@ -1028,10 +766,10 @@ static int labelinfo_node(void *ctx, xmlTextReaderPtr r, int type, const char *l
 	char *id, *enabled, *removed;
 
 	if (type != XML_READER_TYPE_ELEMENT || strcmp(local, "label") != 0)
-		return WALK_ON;
-	id = attr(r, "id", 0);
-	enabled = attr(r, "enabled", 0);
-	removed = attr(r, "removed", 0);
+		return SILA_WALK_ON;
+	id = sila_xml_attr(r, "id", 0);
+	enabled = sila_xml_attr(r, "enabled", 0);
+	removed = sila_xml_attr(r, "removed", 0);
 	if (id && enabled && is_true(enabled) && !(removed && is_true(removed))) {
 		struct label *l = label_for(p, id, strlen(id));
 
@@ -1041,7 +779,7 @@ static int labelinfo_node(void *ctx, xmlTextReaderPtr r, int type, const char *l
 	xmlFree(id);
 	xmlFree(enabled);
 	xmlFree(removed);
-	return WALK_ON;
+	return SILA_WALK_ON;
 }
 
 /* Reads the document properties into the metadata and the labels. */
@@ -1072,7 +810,7 @@ static void read_properties(struct doc *d)
 /* ---- DOCX ---------------------------------------------------------------------------- */
 
 struct wml {
-	struct emit *e;
+	struct sila_flow *e;
 	int has_text; /* the paragraph has text so far (a tab before it is layout) */
 	int in_text; /* inside w:t or w:delText */
 	int in_run;  /* inside w:r (tabs and breaks elsewhere are not text) */
@@ -1088,7 +826,7 @@ static int wml_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 		int empty = xmlTextReaderIsEmptyElement(r) == 1;
 
 		if (is_fallback(r, local))
-			return WALK_SKIP;
+			return SILA_WALK_SKIP;
 		if (strcmp(local, "t") == 0 || strcmp(local, "delText") == 0)
 			w->in_text = !empty;
 		else if (strcmp(local, "r") == 0)
@@ -1096,14 +834,14 @@ static int wml_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 		else if (strcmp(local, "tc") == 0)
 			w->in_cell += !empty;
 		else if (strcmp(local, "txbxContent") == 0)
-			sep(w->e, SEP_LINE);
+			sila_flow_sep(w->e, SILA_SEP_LINE);
 		else if (w->in_run && w->has_text &&
 			 (strcmp(local, "tab") == 0 || strcmp(local, "ptab") == 0))
-			put(w->e, "\t", 1);
+			sila_flow_put(w->e, "\t", 1);
 		else if (w->in_run && (strcmp(local, "br") == 0 || strcmp(local, "cr") == 0))
-			put(w->e, "\n", 1);
+			sila_flow_put(w->e, "\n", 1);
 		else if (w->in_run && strcmp(local, "noBreakHyphen") == 0)
-			put(w->e, "-", 1);
+			sila_flow_put(w->e, "-", 1);
 	} else if (type == XML_READER_TYPE_END_ELEMENT) {
 		if (strcmp(local, "t") == 0 || strcmp(local, "delText") == 0)
 			w->in_text = 0;
@@ -1111,20 +849,20 @@ static int wml_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 			w->in_run--;
 		else if (strcmp(local, "p") == 0) {
 			w->has_text = 0;
-			sep(w->e, w->in_cell ? SEP_SOFT : SEP_LINE);
+			sila_flow_sep(w->e, w->in_cell ? SILA_SEP_SOFT : SILA_SEP_LINE);
 		} else if (strcmp(local, "tc") == 0) {
 			w->in_cell -= w->in_cell > 0;
-			sep(w->e, SEP_TAB);
+			sila_flow_sep(w->e, SILA_SEP_TAB);
 		} else if (strcmp(local, "tr") == 0 || strcmp(local, "txbxContent") == 0 ||
 			   strcmp(local, "footnote") == 0 || strcmp(local, "endnote") == 0 ||
 			   strcmp(local, "comment") == 0) {
-			sep(w->e, SEP_LINE);
+			sila_flow_sep(w->e, SILA_SEP_LINE);
 		}
-	} else if (w->in_text && is_text(type)) {
-		put_str(w->e, node_text(r));
+	} else if (w->in_text && sila_xml_is_text(type)) {
+		sila_flow_puts(w->e, sila_xml_text(r));
 		w->has_text = 1;
 	}
-	return w->e->stop ? WALK_STOP : WALK_ON;
+	return w->e->stop ? SILA_WALK_STOP : SILA_WALK_ON;
 }
 
 /* Where a secondary DOCX part comes in the text: headers first, 0 for none. */
@@ -1196,7 +934,7 @@ static int extract_docx(struct doc *d, const char *main)
 	for (size_t i = 0; i < n && !d->e.stop; i++) {
 		memset(&w, 0, sizeof(w));
 		w.e = &d->e;
-		sep(&d->e, SEP_LINE);
+		sila_flow_sep(&d->e, SILA_SEP_LINE);
 		walk_part(d, parts[i].name, wml_node, &w);
 	}
 	free(parts);
@@ -1229,7 +967,7 @@ static int sst_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 			if (sila_buf_add(&s->offs, &s->data.len, sizeof(size_t)) != SILA_OK)
 				s->full = 1;
 		} else if (strcmp(local, "rPh") == 0) {
-			return WALK_SKIP; /* phonetic reading, not text */
+			return SILA_WALK_SKIP; /* phonetic reading, not text */
 		} else if (strcmp(local, "t") == 0) {
 			s->in_t = !empty;
 		}
@@ -1248,8 +986,8 @@ static int sst_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 				s->full = 1;
 			s->n += !s->full;
 		}
-	} else if (s->in_si && s->in_t && is_text(type) && !s->full) {
-		const char *v = node_text(r);
+	} else if (s->in_si && s->in_t && sila_xml_is_text(type) && !s->full) {
+		const char *v = sila_xml_text(r);
 
 		if (sila_buf_add(&s->data, v, strlen(v)) != SILA_OK)
 			s->full = 1;
@@ -1258,9 +996,9 @@ static int sst_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 		sila_warn_add(s->out->warnings, "limit-exceeded",
 			      "more shared strings than can be kept (%zu)", s->n);
 		sila_text_status(s->out, SILA_DOC_PARTIAL);
-		return WALK_STOP;
+		return SILA_WALK_STOP;
 	}
-	return WALK_ON;
+	return SILA_WALK_ON;
 }
 
 /* Shared string i, or NULL. */
@@ -1291,11 +1029,12 @@ static int styles_node(void *ctx, xmlTextReaderPtr r, int type, const char *loca
 	if (type == XML_READER_TYPE_END_ELEMENT && strcmp(local, "cellXfs") == 0)
 		st->in_xfs = 0;
 	if (type != XML_READER_TYPE_ELEMENT)
-		return WALK_ON;
+		return SILA_WALK_ON;
 	if (strcmp(local, "cellXfs") == 0) {
 		st->in_xfs = xmlTextReaderIsEmptyElement(r) != 1;
 	} else if (strcmp(local, "numFmt") == 0 && st->nfmt < XF_MAX) {
-		char *id = attr(r, "numFmtId", 0), *code = attr(r, "formatCode", 0);
+		char *id = sila_xml_attr(r, "numFmtId", 0);
+		char *code = sila_xml_attr(r, "formatCode", 0);
 
 		if (id && code && st->nfmt == st->afmt) {
 			size_t na = st->afmt ? st->afmt * 2 : 16;
@@ -1314,7 +1053,7 @@ static int styles_node(void *ctx, xmlTextReaderPtr r, int type, const char *loca
 		xmlFree(id);
 		xmlFree(code);
 	} else if (st->in_xfs && strcmp(local, "xf") == 0 && st->nxf < XF_MAX) {
-		char *id = attr(r, "numFmtId", 0);
+		char *id = sila_xml_attr(r, "numFmtId", 0);
 
 		if (st->nxf == st->axf) {
 			size_t na = st->axf ? st->axf * 2 : 16;
@@ -1329,7 +1068,7 @@ static int styles_node(void *ctx, xmlTextReaderPtr r, int type, const char *loca
 			st->xf[st->nxf++] = id ? strtoul(id, NULL, 10) : 0;
 		xmlFree(id);
 	}
-	return WALK_ON;
+	return SILA_WALK_ON;
 }
 
 /* The custom format code of cell format s, or NULL. */
@@ -1359,7 +1098,7 @@ static void styles_free(struct styles *st)
 }
 
 struct sheet {
-	struct emit *e;
+	struct sila_flow *e;
 	const struct sst *sst;
 	const struct styles *styles;
 	char *t, *s;        /* the cell's type and style */
@@ -1369,15 +1108,15 @@ struct sheet {
 };
 
 /* Writes a header or footer without its formatting codes (&L, &"Arial,Bold", &12, &P). */
-static void put_header_footer(struct emit *e, const char *s)
+static void put_header_footer(struct sila_flow *e, const char *s)
 {
 	char buf[1024];
 	size_t o = 0;
 
-	sep(e, SEP_LINE);
+	sila_flow_sep(e, SILA_SEP_LINE);
 	while (*s) {
 		if (o + 2 >= sizeof(buf)) {
-			put(e, buf, o);
+			sila_flow_put(e, buf, o);
 			o = 0;
 		}
 		if (*s != '&') {
@@ -1407,8 +1146,8 @@ static void put_header_footer(struct emit *e, const char *s)
 	}
 	while (o && buf[o - 1] == ' ')
 		o--;
-	put(e, buf, o);
-	sep(e, SEP_LINE);
+	sila_flow_put(e, buf, o);
+	sila_flow_sep(e, SILA_SEP_LINE);
 }
 
 /* Writes the value of the cell just ended, by its type. */
@@ -1424,19 +1163,19 @@ static void put_cell(struct sheet *sh)
 		const char *s = end != v ? sst_get(sh->sst, i) : NULL;
 
 		if (s)
-			put_str(sh->e, s);
+			sila_flow_puts(sh->e, s);
 	} else if (strcmp(t, "str") == 0 || strcmp(t, "d") == 0) {
-		put(sh->e, v, sh->v.len);
+		sila_flow_put(sh->e, v, sh->v.len);
 	} else if (strcmp(t, "n") == 0) {
 		if (!sh->v.len)
 			return;
-		if (plain_number(v, num, sizeof(num)) != 0) {
-			put(sh->e, v, sh->v.len);
+		if (sila_plain_number(v, num, sizeof(num)) != 0) {
+			sila_flow_put(sh->e, v, sh->v.len);
 		} else if ((code = styles_code(sh->styles, sh->s)) &&
 			   zero_format(code, num, fmt, sizeof(fmt)) == 0) {
-			put_str(sh->e, fmt);
+			sila_flow_puts(sh->e, fmt);
 		} else {
-			put_str(sh->e, num);
+			sila_flow_puts(sh->e, num);
 		}
 	}
 	/* Booleans ("b") and errors ("e") say nothing worth finding. */
@@ -1459,12 +1198,12 @@ static int sheet_node(void *ctx, xmlTextReaderPtr r, int type, const char *local
 		int empty = xmlTextReaderIsEmptyElement(r) == 1;
 
 		if (is_fallback(r, local))
-			return WALK_SKIP;
+			return SILA_WALK_SKIP;
 		if (strcmp(local, "c") == 0 && !empty) {
 			xmlFree(sh->t);
 			xmlFree(sh->s);
-			sh->t = attr(r, "t", 0);
-			sh->s = attr(r, "s", 0);
+			sh->t = sila_xml_attr(r, "t", 0);
+			sh->s = sila_xml_attr(r, "s", 0);
 			sh->in_cell = 1;
 			sila_buf_reset(&sh->v);
 		} else if (sh->in_cell && strcmp(local, "v") == 0) {
@@ -1474,7 +1213,7 @@ static int sheet_node(void *ctx, xmlTextReaderPtr r, int type, const char *local
 		} else if (sh->in_is && strcmp(local, "t") == 0) {
 			sh->in_t = !empty;
 		} else if (strcmp(local, "f") == 0 || strcmp(local, "rPh") == 0) {
-			return WALK_SKIP;
+			return SILA_WALK_SKIP;
 		} else if (is_header_footer(local) && !empty) {
 			sh->in_hf = 1;
 			sila_buf_reset(&sh->hf);
@@ -1482,7 +1221,8 @@ static int sheet_node(void *ctx, xmlTextReaderPtr r, int type, const char *local
 	} else if (type == XML_READER_TYPE_END_ELEMENT) {
 		if (strcmp(local, "c") == 0 && sh->in_cell) {
 			put_cell(sh);
-			sep(sh->e, SEP_TAB); /* weaker than the end of the row before an empty cell */
+			/* weaker than the end of the row before an empty cell */
+			sila_flow_sep(sh->e, SILA_SEP_TAB);
 			sh->in_cell = sh->in_v = sh->in_is = sh->in_t = 0;
 		} else if (strcmp(local, "v") == 0) {
 			sh->in_v = 0;
@@ -1490,24 +1230,24 @@ static int sheet_node(void *ctx, xmlTextReaderPtr r, int type, const char *local
 			sh->in_t = 0;
 		} else if (strcmp(local, "is") == 0) {
 			sh->in_is = 0;
-			sep(sh->e, SEP_TAB);
+			sila_flow_sep(sh->e, SILA_SEP_TAB);
 		} else if (strcmp(local, "row") == 0) {
-			sep(sh->e, SEP_LINE);
+			sila_flow_sep(sh->e, SILA_SEP_LINE);
 		} else if (is_header_footer(local) && sh->in_hf) {
 			sh->in_hf = 0;
 			put_header_footer(sh->e, sh->hf.data ? sh->hf.data : "");
 		}
-	} else if (is_text(type)) {
-		const char *v = node_text(r);
+	} else if (sila_xml_is_text(type)) {
+		const char *v = sila_xml_text(r);
 
 		if (sh->in_v)
 			sila_buf_add_upto(&sh->v, v, strlen(v));
 		else if (sh->in_t)
-			put_str(sh->e, v);
+			sila_flow_puts(sh->e, v);
 		else if (sh->in_hf)
 			sila_buf_add_upto(&sh->hf, v, strlen(v));
 	}
-	return sh->e->stop ? WALK_STOP : WALK_ON;
+	return sh->e->stop ? SILA_WALK_STOP : SILA_WALK_ON;
 }
 
 /* The sheets of a workbook: names and relationship ids in workbook order. */
@@ -1523,9 +1263,9 @@ static int book_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 	char *name, *rid;
 
 	if (type != XML_READER_TYPE_ELEMENT || strcmp(local, "sheet") != 0 || b->n == ITEMS_MAX)
-		return WALK_ON;
-	name = attr(r, "name", 0);
-	rid = attr(r, "id", 1);
+		return SILA_WALK_ON;
+	name = sila_xml_attr(r, "name", 0);
+	rid = sila_xml_attr(r, "id", 1);
 	if (name && rid && b->n == b->alloc) {
 		size_t na = b->alloc ? b->alloc * 2 : 8;
 		void *p = realloc(b->v, na * sizeof(*b->v));
@@ -1547,12 +1287,12 @@ static int book_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 	}
 	xmlFree(name);
 	xmlFree(rid);
-	return WALK_ON;
+	return SILA_WALK_ON;
 }
 
 /* The state of reading DrawingML text: a slide, notes slide, comments or diagram. */
 struct dml {
-	struct emit *e;
+	struct sila_flow *e;
 	int in_text, in_cell;
 };
 
@@ -1570,18 +1310,18 @@ static int dml_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 
 		if (is_fallback(r, local) || strcmp(local, "authors") == 0 ||
 		    strcmp(local, "authorLst") == 0 || strcmp(local, "rPh") == 0)
-			return WALK_SKIP;
+			return SILA_WALK_SKIP;
 		if (strcmp(local, "fld") == 0) {
-			char *ty = attr(r, "type", 0);
+			char *ty = sila_xml_attr(r, "type", 0);
 			int slidenum = ty && strcmp(ty, "slidenum") == 0;
 
 			xmlFree(ty);
 			if (slidenum)
-				return WALK_SKIP;
+				return SILA_WALK_SKIP;
 		} else if (strcmp(local, "t") == 0 || strcmp(local, "text") == 0) {
 			m->in_text = !empty;
 		} else if (strcmp(local, "br") == 0) {
-			put(m->e, "\n", 1);
+			sila_flow_put(m->e, "\n", 1);
 		} else if (strcmp(local, "tc") == 0) {
 			m->in_cell += !empty;
 		}
@@ -1589,18 +1329,18 @@ static int dml_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 		if (strcmp(local, "t") == 0 || strcmp(local, "text") == 0) {
 			m->in_text = 0;
 		} else if (strcmp(local, "p") == 0) {
-			sep(m->e, m->in_cell ? SEP_SOFT : SEP_LINE);
+			sila_flow_sep(m->e, m->in_cell ? SILA_SEP_SOFT : SILA_SEP_LINE);
 		} else if (strcmp(local, "tc") == 0) {
 			m->in_cell -= m->in_cell > 0;
-			sep(m->e, SEP_TAB);
+			sila_flow_sep(m->e, SILA_SEP_TAB);
 		} else if (strcmp(local, "tr") == 0 || strcmp(local, "sp") == 0 ||
 			   strcmp(local, "comment") == 0 || strcmp(local, "cm") == 0) {
-			sep(m->e, SEP_LINE);
+			sila_flow_sep(m->e, SILA_SEP_LINE);
 		}
-	} else if (m->in_text && is_text(type)) {
-		put_str(m->e, node_text(r));
+	} else if (m->in_text && sila_xml_is_text(type)) {
+		sila_flow_puts(m->e, sila_xml_text(r));
 	}
-	return m->e->stop ? WALK_STOP : WALK_ON;
+	return m->e->stop ? SILA_WALK_STOP : SILA_WALK_ON;
 }
 
 /* Walks the parts a part refers to with relationships of these types, in their order. */
@@ -1618,7 +1358,7 @@ static void walk_related(struct doc *d, const char *part, const char *const *typ
 			if (tl > kl && strcmp(rs.v[i].type + tl - kl, types[k]) == 0) {
 				struct dml m = { &d->e, 0, 0 };
 
-				sep(&d->e, SEP_LINE);
+				sila_flow_sep(&d->e, SILA_SEP_LINE);
 				walk_part(d, rs.v[i].target, dml_node, &m);
 				break;
 			}
@@ -1662,11 +1402,11 @@ static int read_sheet(struct doc *d, struct sheet *sh, const char *name, const c
 	int got;
 
 	if (name) {
-		sep(&d->e, SEP_LINE);
-		put_str(&d->e, "Sheet: ");
-		put_str(&d->e, name);
+		sila_flow_sep(&d->e, SILA_SEP_LINE);
+		sila_flow_puts(&d->e, "Sheet: ");
+		sila_flow_puts(&d->e, name);
 	}
-	sep(&d->e, SEP_LINE);
+	sila_flow_sep(&d->e, SILA_SEP_LINE);
 	got = walk_part(d, part, sheet_node, sh);
 	if (got > 0 && !d->e.stop)
 		walk_related(d, part, sheet_related);
@@ -1753,8 +1493,8 @@ static int deck_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 	char *rid, *copy;
 
 	if (type != XML_READER_TYPE_ELEMENT || strcmp(local, "sldId") != 0 || k->n == ITEMS_MAX)
-		return WALK_ON;
-	rid = attr(r, "id", 1);
+		return SILA_WALK_ON;
+	rid = sila_xml_attr(r, "id", 1);
 	if (rid && k->n == k->alloc) {
 		size_t na = k->alloc ? k->alloc * 2 : 16;
 		char **p = realloc(k->rid, na * sizeof(*p));
@@ -1767,7 +1507,7 @@ static int deck_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 	if (rid && k->n < k->alloc && (copy = strdup(rid)))
 		k->rid[k->n++] = copy;
 	xmlFree(rid);
-	return WALK_ON;
+	return SILA_WALK_ON;
 }
 
 static const char *const slide_related[] = {
@@ -1801,7 +1541,7 @@ static int extract_pptx(struct doc *d, const char *main)
 		if (!l)
 			continue;
 		if (pages++)
-			page_break(&d->e);
+			sila_flow_page_break(&d->e);
 		r = read_slide(d, l->target);
 		got = got > 0 ? got : r;
 	}
@@ -1812,7 +1552,7 @@ static int extract_pptx(struct doc *d, const char *main)
 
 		for (size_t i = 0; i < n && !d->e.stop; i++) {
 			if (pages++)
-				page_break(&d->e);
+				sila_flow_page_break(&d->e);
 			r = read_slide(d, v[i].name);
 			got = got > 0 ? got : r;
 		}

@@ -1,0 +1,114 @@
+/*
+ * zipxml.h - what the two zip-of-XML extractors share: OOXML (ooxml.c)
+ * and OpenDocument (odf.c).
+ *
+ * Opening a zip held in memory with libarchive; walking a part with
+ * libxml2's streaming reader (no entity substitution, no DTD, no network)
+ * and looking at its nodes and attributes; writing text in which line and
+ * cell separators wait for the next text; and turning a number as a
+ * spreadsheet stores it ("1.98510121236E+11") into plain digits.
+ *
+ * Ownership: nothing here keeps memory between calls. sila_xml_attr
+ * returns a string the caller frees with xmlFree; a sila_flow borrows the
+ * sila_text it writes to.
+ */
+#ifndef SILA_ZIPXML_H
+#define SILA_ZIPXML_H
+
+#include <stddef.h>
+
+#include <archive.h>
+#include <libxml/xmlreader.h>
+
+#include "text.h"
+
+/* ---- The zip ------------------------------------------------------------ */
+
+/* libarchive's message for the last error of a, never NULL. */
+const char *sila_zip_error(struct archive *a);
+
+/*
+ * Readies the new reader a for the zip of len bytes at data. Returns 0, or
+ * -1 with the warning "not a readable zip" added to out; the caller frees
+ * a either way.
+ */
+int sila_zip_open(struct archive *a, const char *data, size_t len, struct sila_text *out);
+
+/* ---- XML ------------------------------------------------------------------ */
+
+/* What a node handler asks of the XML walk. */
+enum { SILA_WALK_ON, SILA_WALK_SKIP, SILA_WALK_STOP };
+
+/*
+ * Receives one node of a part; returns SILA_WALK_ON, SILA_WALK_SKIP (its
+ * subtree) or SILA_WALK_STOP.
+ */
+typedef int (*sila_xml_node_fn)(void *ctx, xmlTextReaderPtr r, int type, const char *local);
+
+/*
+ * Walks len bytes of XML node by node, handing each to fn. Returns 0, or
+ * -1 (with a warning naming the part and a partial status in out) when the
+ * XML is broken; what came before the break has been handed on, except the
+ * last few hundred bytes the reader had parsed ahead. Entity references are
+ * handed on as such, never expanded; libxml2 stops at an entity that would
+ * expand hugely.
+ */
+int sila_xml_walk(const char *xml, size_t len, const char *name, sila_xml_node_fn fn, void *ctx,
+		  struct sila_text *out);
+
+/* Whether a node carries text: character data or whitespace. */
+int sila_xml_is_text(int type);
+
+/* The text of a text node, never NULL. */
+const char *sila_xml_text(xmlTextReaderPtr r);
+
+/*
+ * The value of the current element's attribute with this local name, in a
+ * namespace (prefixed) or in none; NULL when absent. xmlFree the result.
+ */
+char *sila_xml_attr(xmlTextReaderPtr r, const char *local, int prefixed);
+
+/* Whether the current node, whose local name is local, is want in namespace ns. */
+int sila_xml_is(xmlTextReaderPtr r, const char *local, const char *want, const char *ns);
+
+/* ---- Text with waiting separators ------------------------------------------- */
+
+/*
+ * Separators wait until the next text, so that none ends the text or
+ * doubles up, and a stronger one replaces a weaker one set since the last
+ * text: a row's end beats a cell's, and a cell's end beats the end of a
+ * paragraph inside the cell (a "soft" line end), so that a table row
+ * comes out as one line of tab-separated cells.
+ */
+enum sila_sep { SILA_SEP_NONE, SILA_SEP_SOFT, SILA_SEP_TAB, SILA_SEP_LINE };
+
+/* Text being written to out, and the separator waiting for the next text. */
+struct sila_flow {
+	struct sila_text *out;
+	enum sila_sep sep;
+	int stop; /* the text cap was reached */
+};
+
+/* Asks for a separator before the next text; the strongest asked for wins. */
+void sila_flow_sep(struct sila_flow *f, enum sila_sep s);
+
+/* Appends n bytes of text after any waiting separator. */
+void sila_flow_put(struct sila_flow *f, const char *s, size_t n);
+
+/* Appends a NUL-terminated string after any waiting separator. */
+void sila_flow_puts(struct sila_flow *f, const char *s);
+
+/* Starts a new page: the text so far ends its line, then a form feed. */
+void sila_flow_page_break(struct sila_flow *f);
+
+/* ---- Numbers ---------------------------------------------------------------- */
+
+/*
+ * Writes the decimal number s (as a spreadsheet stores it: "8510121236",
+ * "1.98510121236E+11", "0.25") in plain notation, without exponent,
+ * leading or trailing zeros, into out (cap bytes). Returns 0, or -1 when s
+ * is not such a number or too long; out is left alone then.
+ */
+int sila_plain_number(const char *s, char *out, size_t cap);
+
+#endif
