@@ -128,6 +128,10 @@ install: all
 	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1)
 	$(if $(MAN5),install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5)
 	$(if $(MAN8),install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8)
+	@# The pages name the default paths; give them this install's.
+	sed -i -e 's|/usr/local/share/sila|$(DATADIR)|g' -e 's|/usr/local/bin|$(BINDIR)|g' \
+		$(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN5:man/%=$(DESTDIR)$(MANDIR)/man5/%) \
+		$(MAN8:man/%=$(DESTDIR)$(MANDIR)/man8/%)
 
 uninstall:
 	rm -f $(PROGS:%=$(DESTDIR)$(BINDIR)/%)
