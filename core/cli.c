@@ -172,14 +172,20 @@ const char *sila_rules_dir(const char *dir)
 		return dir;
 	if (env && *env)
 		return env;
-	/* bin/ and bin/asan/ both sit in the source tree. */
+	/*
+	 * Built but not installed: bin/ (or bin/asan/) in the source tree,
+	 * recognised by core/ beside patterns/, so an installed program never
+	 * takes a stray /usr/local/patterns for its rules.
+	 */
 	exe = sila_exe_dir();
-	snprintf(found, sizeof(found), "%s/../patterns", exe);
-	if (is_dir(found))
-		return found;
-	snprintf(found, sizeof(found), "%s/../../patterns", exe);
-	if (is_dir(found))
-		return found;
+	for (int up = 1; up <= 2; up++) {
+		char core[PATH_MAX];
+
+		snprintf(found, sizeof(found), "%s/%s../patterns", exe, up == 2 ? "../" : "");
+		snprintf(core, sizeof(core), "%s/%s../core/rules.h", exe, up == 2 ? "../" : "");
+		if (is_dir(found) && access(core, F_OK) == 0)
+			return found;
+	}
 	snprintf(found, sizeof(found), "%s/patterns", SILA_DATADIR);
 	return found;
 }

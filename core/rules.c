@@ -198,6 +198,7 @@ static const struct sila_validator *find_validator(const char *name)
 static int parse_file(struct sila_rules *r, const char *file, char *text)
 {
 	struct sila_rule *cur = NULL;
+	size_t first_rule = r->nrules;
 	unsigned line = 0, pending_flags = 0;
 	size_t first_expr = r->nexpr;
 	char *ln, *next;
@@ -300,6 +301,14 @@ static int parse_file(struct sila_rules *r, const char *file, char *text)
 		} else {
 			FAIL("%s:%u: unknown key '%s'", file, line, key);
 		}
+	}
+	for (size_t i = first_rule; i < r->nrules; i++) {
+		int has = 0;
+
+		for (size_t e = 0; e < r->nexpr && !has; e++)
+			has = r->expr[e].rule == i;
+		if (!has)
+			FAIL("%s: rule '%s' has no expression", file, r->rule[i].id);
 	}
 	for (size_t i = 0; i < r->nrules; i++) {
 		if (!r->rule[i].name && !(r->rule[i].name = strdup(r->rule[i].id)))
