@@ -45,6 +45,9 @@ struct sila_unpack {
 	sila_emit_body_fn emit_body;
 	struct dir_id *dirs;  /* the directories being walked, outermost first */
 	size_t ndirs, adirs;
+	sila_file_fn on_file; /* asked first about each regular file on disk */
+	void *on_file_ctx;
+	unsigned shard, nshards; /* keep shard of nshards (1-based); 0: all */
 };
 
 enum archive_kind { AK_NONE, AK_ZIP, AK_TAR, AK_GZIP, AK_BZIP2, AK_XZ, AK_7Z, AK_ZSTD };
@@ -98,6 +101,29 @@ void sila_unpack_streaming(struct sila_unpack *u, sila_emit_head_fn head, sila_e
 void sila_unpack_isolate(struct sila_unpack *u, int on)
 {
 	u->isolate = on;
+}
+
+void sila_unpack_on_file(struct sila_unpack *u, sila_file_fn fn, void *ctx)
+{
+	u->on_file = fn;
+	u->on_file_ctx = ctx;
+}
+
+void sila_unpack_shard(struct sila_unpack *u, unsigned i, unsigned n)
+{
+	u->shard = i;
+	u->nshards = n;
+}
+
+unsigned sila_shard_of(const char *path, size_t len, unsigned n)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)path[i];
+		h *= 1099511628211ULL;
+	}
+	return n ? (unsigned)(h % n) + 1 : 1;
 }
 
 const char *sila_unpack_errmsg(const struct sila_unpack *u)
@@ -796,6 +822,12 @@ static int read_file(struct sila_unpack *u, json_t *hdr, const char *path, const
 
 static int walk(struct sila_unpack *u, const char *path, int top);
 
+/* Whether a path found on disk belongs to the shard being swept. */
+static int in_shard(const struct sila_unpack *u, const char *path)
+{
+	return !u->nshards || sila_shard_of(path, strlen(path), u->nshards) == u->shard;
+}
+
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -891,13 +923,24 @@ static int walk(struct sila_unpack *u, const char *path, int top)
 
 	if (!hdr)
 		return u->worst = SILA_FATAL;
-	if ((top ? stat(path, &st) : lstat(path, &st)) != 0)
-		ret = emit_problem(u, hdr, SILA_DOC_ERROR, "read-failed", strerror(errno));
-	else if (S_ISDIR(st.st_mode))
+	if ((top ? stat(path, &st) : lstat(path, &st)) != 0) {
+		int e = errno;
+
+		ret = !in_shard(u, path) ? SILA_OK
+					 : emit_problem(u, hdr, SILA_DOC_ERROR, "read-failed", strerror(e));
+	} else if (S_ISDIR(st.st_mode))
 		ret = walk_dir(u, hdr, path, &st);
-	else if (S_ISREG(st.st_mode))
-		ret = read_file(u, hdr, path, &st);
-	else
+	else if (!in_shard(u, path))
+		ret = SILA_OK;
+	else if (S_ISREG(st.st_mode)) {
+		ret = u->on_file ? u->on_file(u->on_file_ctx, hdr, path, &st) : SILA_FILE_READ;
+		if (ret == SILA_FATAL)
+			u->worst = SILA_FATAL;
+		else if (ret == SILA_FILE_READ)
+			ret = read_file(u, hdr, path, &st);
+		else
+			ret = SILA_OK;
+	} else
 		ret = emit_problem(u, hdr, SILA_DOC_UNSCANNABLE, "not-regular-file",
 				   not_regular(st.st_mode));
 	json_decref(hdr);

@@ -17,6 +17,8 @@
 #define SILA_UNPACK_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -69,6 +71,27 @@ void sila_unpack_isolate(struct sila_unpack *u, int on);
  * and body, so their size is not limited by --max-file nor held in memory.
  */
 void sila_unpack_streaming(struct sila_unpack *u, sila_emit_head_fn head, sila_emit_body_fn body);
+
+/*
+ * Called for each regular file on disk before it is read, with its header
+ * (path set) and its stat; it may add fields to the header. Returns
+ * SILA_FILE_READ to have the file read, SILA_FILE_DONE when it has dealt
+ * with the file itself (emitted a record for it, or decided it needs none),
+ * or SILA_FATAL to stop.
+ */
+enum { SILA_FILE_READ = 0, SILA_FILE_DONE = 1 };
+typedef int (*sila_file_fn)(void *ctx, json_t *hdr, const char *path, const struct stat *st);
+void sila_unpack_on_file(struct sila_unpack *u, sila_file_fn fn, void *ctx);
+
+/*
+ * Keeps only shard i of n (1 <= i <= n) of the files and other entries
+ * found on disk: those whose path, as walked, hashes to i - 1 modulo n
+ * (sila_shard_of). Directories are walked in every shard.
+ */
+void sila_unpack_shard(struct sila_unpack *u, unsigned i, unsigned n);
+
+/* FNV-1a (64 bits) of the path's bytes modulo n, plus 1: the shard it falls in. */
+unsigned sila_shard_of(const char *path, size_t len, unsigned n);
 
 /* The message of the last problem met. */
 const char *sila_unpack_errmsg(const struct sila_unpack *u);
