@@ -70,9 +70,12 @@ $(LIB): $(CORE_OBJ)
 	@rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
+# Programs that need libraries beyond libsila's: LDLIBS_<program>.
+LDLIBS_sila-milter := -lmilter -lpthread
+
 $(O)/%: $(O)/.obj/filters/%.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) $(LDLIBS_$*)
 
 $(O)/tests/%: tests/unit/%.c $(LIB) tests/unit/*.h
 	@mkdir -p $(@D)
