@@ -175,6 +175,34 @@ static void extract_image(struct sila_extractor *x, const char *data, size_t len
 	out->pages_ocr = 1;
 }
 
+/*
+ * The type of a small file that is plainly text, without asking libmagic,
+ * which costs more than scanning a letter: valid UTF-8 (or ASCII), no NUL,
+ * and not starting like a format of its own (markup, RTF, PDF, mail, a
+ * script). NULL when libmagic should decide.
+ */
+static const char *plain_text_type(const char *data, size_t len)
+{
+	size_t i = 0;
+
+	if (len == 0 || len > 65536 || memchr(data, 0, len))
+		return NULL;
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+		i++;
+	if (i < len && (data[i] == '<' || data[i] == '{' || data[i] == '%' || data[i] == '#' ||
+			data[i] == '\\' || data[i] == '@' || data[i] == '['))
+		return NULL;
+	/* "Name: value" first lines may be mail or headers: libmagic knows. */
+	for (size_t k = i; k < len && k < i + 80 && data[k] != '\n'; k++)
+		if (data[k] == ':' && k + 1 < len && data[k + 1] == ' ')
+			return NULL;
+	if (!sila_utf8_valid(data, len) || !sila_charset_looks_like_text(data, len))
+		return NULL;
+	return "text/plain";
+}
+
 /* Refines libmagic's answer for zip-based documents it calls plain zip. */
 static const char *refine_zip(const char *data, size_t len, const char *type)
 {
@@ -217,7 +245,9 @@ void sila_extract(struct sila_extractor *x, const char *data, size_t len,
 		*type = x->type;
 		return;
 	}
-	t = magic_buffer(x->magic, data, len);
+	t = plain_text_type(data, len);
+	if (!t)
+		t = magic_buffer(x->magic, data, len);
 	if (!t)
 		t = "application/octet-stream";
 	t = refine_xml(data, len, refine_zip(data, len, t));

@@ -272,7 +272,12 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	struct cands *c = ctx;
 
 	(void)flags;
-	if (c->total >= c->max) {
+	/*
+	 * The cap bounds the candidates waiting for validation at once: a
+	 * whole text's when it is held, a window's when it streams, where
+	 * candidates are validated and dropped as the text passes.
+	 */
+	if (c->n >= c->max) {
 		c->truncated = 1;
 		return 1; /* stop: the cap on candidates is reached */
 	}
