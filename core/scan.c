@@ -769,7 +769,7 @@ int sila_scan_stream(struct sila_scanner *s, sila_read_fn read, void *ctx, int p
 	*tags = NULL;
 	*truncated = 0;
 	if (!s->sdb) {
-		s->sdb = database(s->rules, HS_MODE_STREAM | HS_MODE_SOM_HORIZON_LARGE, err, errlen);
+		s->sdb = database(s->rules, HS_MODE_STREAM | HS_MODE_SOM_HORIZON_SMALL, err, errlen);
 		if (!s->sdb || hs_alloc_scratch(s->sdb, &s->scratch) != HS_SUCCESS) {
 			if (s->sdb)
 				snprintf(err, errlen, "cannot allocate Hyperscan scratch space");
