@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "charset.h"
+#include "names.h"
 #include "status.h"
 
 /* How many bytes detection samples for the NUL pattern of UTF-16. */
@@ -357,19 +358,53 @@ static int utf8_valid(const char *data, size_t len)
 	return 1;
 }
 
+/*
+ * Decodes UTF-8 strictly, each byte that does not decode becoming U+FFFD:
+ * iconv lets through lead bytes (F5-FF) that strict UTF-8 forbids.
+ * Returns SILA_OK, SILA_WARN when something was replaced, or what the sink
+ * returned to stop.
+ */
+static int utf8_lossy(const char *data, size_t len, int (*sink)(void *, const char *, size_t),
+		      void *ctx)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	size_t i = 0, run = 0;
+	int replaced = 0, st;
+
+	while (i < len) {
+		size_t k = sila_utf8_seq(p + i, len - i);
+
+		if (k) {
+			i += k;
+			continue;
+		}
+		if (i > run && (st = sink(ctx, data + run, i - run)) != SILA_OK)
+			return st;
+		if ((st = sink(ctx, "\xef\xbf\xbd", 3)) != SILA_OK)
+			return st;
+		replaced = 1;
+		run = ++i;
+	}
+	if (i > run && (st = sink(ctx, data + run, i - run)) != SILA_OK)
+		return st;
+	return replaced ? SILA_WARN : SILA_OK;
+}
+
 int sila_charset_convert(const char *charset, const char *data, size_t len,
 			 struct sila_text *out)
 {
 	struct sila_conv c;
 	int r;
 
+	if (strcmp(charset, "UTF-8") == 0) {
+		if (utf8_valid(data, len)) {
+			sila_text_add(out, data, len);
+			return SILA_OK;
+		}
+		return utf8_lossy(data, len, sink_text, out) == SILA_OK ? SILA_OK : SILA_WARN;
+	}
 	if (sila_conv_open(&c, charset) != SILA_OK)
 		return SILA_FAILED;
-	if (strcmp(charset, "UTF-8") == 0 && utf8_valid(data, len)) {
-		sila_conv_close(&c);
-		sila_text_add(out, data, len);
-		return SILA_OK;
-	}
 	r = sila_conv_run(&c, data, len, 1, sink_text, out, NULL);
 	sila_conv_close(&c);
 	return r == SILA_WARN ? SILA_WARN : SILA_OK;
@@ -396,6 +431,12 @@ int sila_charset_to_buf(const char *charset, const char *data, size_t len,
 	struct buf_sink bs = { b, SILA_OK };
 	int r;
 
+	if (strcmp(charset, "UTF-8") == 0) {
+		r = utf8_lossy(data, len, sink_buf, &bs);
+		if (bs.st == SILA_FAILED)
+			return SILA_FAILED;
+		return r == SILA_OK && bs.st == SILA_OK ? SILA_OK : SILA_WARN;
+	}
 	if (sila_conv_open(&c, charset) != SILA_OK)
 		return SILA_FAILED;
 	r = sila_conv_run(&c, data, len, 1, sink_buf, &bs, NULL);

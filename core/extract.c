@@ -275,6 +275,15 @@ void sila_extract(struct sila_extractor *x, const char *data, size_t len,
 		sila_warn_add(out->warnings, "unsupported-type", "no text extractor for %s", t);
 		sila_text_status(out, SILA_DOC_UNSCANNABLE);
 	}
+	/*
+	 * Whatever an extractor or a converter let through (iconv takes some
+	 * lead bytes strict UTF-8 forbids), the text and metadata passed on
+	 * are valid UTF-8: scanning, JSON and the report rely on it.
+	 */
+	if (out->buf.len)
+		sila_utf8_sanitize(out->buf.data, out->buf.len, 1);
+	if (out->meta.len)
+		sila_utf8_sanitize(out->meta.data, out->meta.len, 1);
 }
 
 void sila_extract_plain(const char *data, size_t len, struct sila_text *out)

@@ -441,7 +441,7 @@ static int html_utf8(const char *data, size_t len, struct sila_buf *utf8,
 	return 0;
 }
 
-void sila_extract_html(const char *data, size_t len, struct sila_text *out)
+static void extract_html_raw(const char *data, size_t len, struct sila_text *out)
 {
 	struct sila_buf utf8 = SILA_BUF_INIT(0);
 	struct xml_errors saved;
@@ -491,6 +491,21 @@ void sila_extract_html(const char *data, size_t len, struct sila_text *out)
 	sila_buf_release(&utf8);
 }
 
+/*
+ * HTML, with its promise kept whatever libxml2 passed through: the text
+ * and metadata it adds are valid UTF-8.
+ */
+void sila_extract_html(const char *data, size_t len, struct sila_text *out)
+{
+	size_t text0 = out->buf.len, meta0 = out->meta.len;
+
+	extract_html_raw(data, len, out);
+	if (out->buf.len > text0)
+		sila_utf8_sanitize(out->buf.data + text0, out->buf.len - text0, 1);
+	if (out->meta.len > meta0)
+		sila_utf8_sanitize(out->meta.data + meta0, out->meta.len - meta0, 1);
+}
+
 /* The reader's structured error handler: errors are counted by the return of xmlTextReaderRead. */
 static void reader_error(void *ctx, xmlErrorPtr err)
 {
@@ -520,7 +535,7 @@ static const char *xml_encoding(const char *data, size_t len)
 	return cs;
 }
 
-void sila_extract_xml(const char *data, size_t len, struct sila_text *out)
+static void extract_xml_raw(const char *data, size_t len, struct sila_text *out)
 {
 	struct xml_errors saved;
 	struct lines l;
@@ -576,4 +591,19 @@ void sila_extract_xml(const char *data, size_t len, struct sila_text *out)
 			      "not well-formed XML (line %d); scanned as plain text too", stopped_at);
 		sila_charset_to_text(data, len, out);
 	}
+}
+
+/*
+ * XML, with its promise kept whatever libxml2 passed through: the text
+ * and metadata it adds are valid UTF-8.
+ */
+void sila_extract_xml(const char *data, size_t len, struct sila_text *out)
+{
+	size_t text0 = out->buf.len, meta0 = out->meta.len;
+
+	extract_xml_raw(data, len, out);
+	if (out->buf.len > text0)
+		sila_utf8_sanitize(out->buf.data + text0, out->buf.len - text0, 1);
+	if (out->meta.len > meta0)
+		sila_utf8_sanitize(out->meta.data + meta0, out->meta.len - meta0, 1);
 }
