@@ -198,8 +198,21 @@ static const char *plain_text_type(const char *data, size_t len)
 	for (size_t k = i; k < len && k < i + 80 && data[k] != '\n'; k++)
 		if (data[k] == ':' && k + 1 < len && data[k + 1] == ' ')
 			return NULL;
-	if (!sila_utf8_valid(data, len) || !sila_charset_looks_like_text(data, len))
+	if (!sila_charset_looks_like_text(data, len))
 		return NULL;
+	if (sila_utf8_valid(data, len))
+		return "text/plain";
+	/*
+	 * Windows-1252 text: libmagic can take "Vå..." (bytes 56 E5) for audio.
+	 * Bytes 0x80-0x9F other than the punctuation 1252 puts there are not text.
+	 */
+	for (size_t k = 0; k < len; k++) {
+		unsigned char c = (unsigned char)data[k];
+
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7f ||
+		    c == 0x81 || c == 0x8d || c == 0x8f || c == 0x90 || c == 0x9d)
+			return NULL;
+	}
 	return "text/plain";
 }
 

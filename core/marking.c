@@ -313,11 +313,53 @@ static int v_label(const char *t, size_t len, size_t end, const struct sila_vctx
 	return 1;
 }
 
+/*
+ * A statement that someone has a protected identity: the phrase follows a
+ * verb that says so, "har", "med", "omfattas av", "gäller", "är",
+ * "blivit" or "vara" ("Klienten har skyddad identitet", "är
+ * sekretessmarkerad"), on the same line.
+ */
+static int v_mention(const char *t, size_t len, size_t end, const struct sila_vctx *ctx,
+		     struct sila_id *out)
+{
+	static const char *const verbs[] = {
+		"har", "med", "av", "g\xc3\xa4ller", "\xc3\xa4r", "blivit", "vara"
+	};
+	size_t i = out->start, w;
+
+	if (!v_citation(t, len, end, ctx, out))
+		return 0;
+	while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t'))
+		i--;
+	for (w = i; w > 0 && (isalpha((unsigned char)t[w - 1]) || (unsigned char)t[w - 1] >= 0x80); w--)
+		;
+	for (size_t k = 0; k < sizeof(verbs) / sizeof(verbs[0]); k++) {
+		size_t n = strlen(verbs[k]);
+		char low[16];
+
+		if (i - w != n || n >= sizeof(low))
+			continue;
+		memcpy(low, t + w, n);
+		for (size_t c = 0; c < n; c++)
+			low[c] = (char)tolower((unsigned char)low[c]);
+		if (memcmp(low, verbs[k], n) != 0)
+			continue;
+		/* The statement is the value, verb and all: "omfattas av sekretessmarkering". */
+		if (k == 2 && w >= 9 && strncasecmp(t + w - 9, "omfattas ", 9) == 0)
+			w -= 9;
+		out->start = w;
+		fill(t, w, end, 0, out);
+		return 1;
+	}
+	return 0;
+}
+
 const struct sila_validator sila_marking_validators[] = {
 	{ "stamp", v_stamp },
 	{ "class", v_class },
 	{ "citation", v_citation },
 	{ "label", v_label },
+	{ "mention", v_mention },
 	{ "osl", v_osl },
 	{ "sekrl", v_sekrl },
 	{ NULL, NULL }

@@ -10,6 +10,7 @@
  * (MSIP_Label_<guid>_Name) to the labels. An encrypted PDF that opens with
  * the empty user password is read; one that does not is "encrypted".
  */
+#include <ctype.h>
 #include <string.h>
 
 #include <libxml/parser.h>
@@ -222,6 +223,24 @@ static int ocr_page(PopplerPage *page, struct sila_ocr *ocr, struct sila_text *o
 	return ok;
 }
 
+/*
+ * Rejoins digits that a line break after a hyphen split ("20031031-\n2392",
+ * as a word processor wraps a personnummer at its dash), in place; returns
+ * the new length.
+ */
+static size_t join_wrapped(char *s, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n' && i >= 2 && s[i - 1] == '-' && isdigit((unsigned char)s[i - 2]) &&
+		    i + 1 < n && isdigit((unsigned char)s[i + 1]))
+			continue;
+		s[o++] = s[i];
+	}
+	return o;
+}
+
 void sila_extract_pdf(const char *data, size_t len, struct sila_ocr *ocr, struct sila_text *out)
 {
 	GBytes *bytes = g_bytes_new_static(data, len);
@@ -260,7 +279,7 @@ void sila_extract_pdf(const char *data, size_t len, struct sila_ocr *ocr, struct
 				out->pages_no_text++;
 			else if (has_image(page))
 				out->pages_ocr++;
-		} else if (!stop && sila_text_add(out, text, strlen(text)) != SILA_OK) {
+		} else if (!stop && sila_text_add(out, text, join_wrapped(text, strlen(text))) != SILA_OK) {
 			stop = 1;
 		}
 		if (page && !stop && (add_annotations(page, out) != SILA_OK ||

@@ -108,6 +108,7 @@ void sila_rules_free(struct sila_rules *r)
 		sila_free_list(r->rule[i].context);
 		sila_free_list(r->rule[i].negative);
 		sila_free_list(r->rule[i].tags);
+		sila_free_list(r->rule[i].yield_to);
 	}
 	for (size_t i = 0; i < r->nexpr; i++)
 		free(r->expr[i].text);
@@ -294,6 +295,10 @@ static int parse_file(struct sila_rules *r, const char *file, char *text)
 		} else if (strcmp(key, "confidence") == 0) {
 			if (parse_confidence(val, &cur->confidence) != 0)
 				FAIL("%s:%u: confidence must be low, medium or high", file, line);
+		} else if (strcmp(key, "yield-to") == 0) {
+			sila_free_list(cur->yield_to);
+			if (!(cur->yield_to = sila_split_list(val)))
+				FAIL("out of memory");
 		} else if (strcmp(key, "require-context") == 0) {
 			cur->require_context = strcmp(val, "yes") == 0 || strcmp(val, "true") == 0;
 		} else if (strcmp(key, "enabled") == 0) {

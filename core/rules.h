@@ -41,6 +41,7 @@ struct sila_rule {
 	char **tags;                /* tags it contributes; NULL-terminated */
 	enum sila_confidence confidence; /* confidence with no context either way */
 	int require_context;        /* report only with a context keyword near */
+	char **yield_to;            /* rules this one gives way to on the same digits; NULL-terminated */
 	int enabled;
 	int som;                    /* Hyperscan must report the start: flag S, or no validator */
 };

@@ -569,9 +569,33 @@ static void validate_ready(struct run *r, int final)
  * the confirmed one is the finding. Hits are in end order and short, so
  * only near neighbours need looking at.
  */
-static void resolve_overlaps(struct hit *h, size_t n)
+/* Whether rule a gives way to rule b by a's yield-to list. */
+static int yields(const struct sila_rules *rules, size_t a, size_t b)
+{
+	for (char **y = rules->rule[a].yield_to; y && *y; y++)
+		if (strcmp(*y, rules->rule[b].id) == 0)
+			return 1;
+	return 0;
+}
+
+static void resolve_overlaps(const struct sila_rules *rules, struct hit *h, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		/*
+		 * A rule that gives way to another (a Finnish HETU to a Swedish
+		 * personnummer written alike) loses the digits they share, unless
+		 * its own context keyword raised it to high confidence.
+		 */
+		if (rules->rule[h[i].rule].yield_to && h[i].conf < SILA_CONF_HIGH) {
+			for (size_t j = i; j-- > 0 && h[j].id.end + SPAN_MAX > h[i].id.end;)
+				if (yields(rules, h[i].rule, h[j].rule) &&
+				    h[j].id.start < h[i].id.end && h[i].id.start < h[j].id.end)
+					h[i].dropped = 1;
+			for (size_t j = i + 1; j < n && h[j].id.end < h[i].id.end + SPAN_MAX; j++)
+				if (yields(rules, h[i].rule, h[j].rule) &&
+				    h[j].id.start < h[i].id.end && h[i].id.start < h[j].id.end)
+					h[i].dropped = 1;
+		}
 		if (h[i].id.strong)
 			continue;
 		for (size_t j = i; j-- > 0 && h[j].id.end + SPAN_MAX > h[i].id.end;)
@@ -659,7 +683,7 @@ static void settle(struct run *r, int final)
 {
 	size_t done = 0;
 
-	resolve_overlaps(r->hits, r->nhits);
+	resolve_overlaps(r->rules, r->hits, r->nhits);
 	while (done < r->nhits && (final || r->hits[done].id.end + 2 * SPAN_MAX <= r->max_end)) {
 		if (!r->hits[done].dropped)
 			aggregate_one(r, &r->hits[done]);
