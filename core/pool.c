@@ -74,13 +74,13 @@ void sila_sandbox_preload(void)
 		"ISO-8859-15", "CP850", "CP437", "MACINTOSH", "WINDOWS-1250", "WINDOWS-1251",
 		"WINDOWS-1257", "UTF-7", "KOI8-R", "ISO-8859-2",
 	};
-	static iconv_t kept[sizeof(charsets) / sizeof(charsets[0])];
+	/* Both directions, kept for the process's life (reachable, not leaked). */
+	static iconv_t kept[sizeof(charsets) / sizeof(charsets[0])][2];
 
 	for (size_t i = 0; i < sizeof(charsets) / sizeof(charsets[0]); i++)
-		if (!kept[i]) {
-			kept[i] = iconv_open("UTF-8", charsets[i]);
-			if (kept[i] != (iconv_t)-1)
-				(void)!iconv_open(charsets[i], "UTF-8");
+		if (!kept[i][0]) {
+			kept[i][0] = iconv_open("UTF-8", charsets[i]);
+			kept[i][1] = iconv_open(charsets[i], "UTF-8");
 		}
 }
 
