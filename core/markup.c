@@ -589,6 +589,7 @@ static void extract_xml_raw(const char *data, size_t len, struct sila_text *out)
 		 */
 		sila_warn_add(out->warnings, "extraction-failed",
 			      "not well-formed XML (line %d); scanned as plain text too", stopped_at);
+		sila_text_status(out, SILA_DOC_PARTIAL);
 		sila_charset_to_text(data, len, out);
 	}
 }

@@ -264,6 +264,11 @@ void sila_extract_pdf(const char *data, size_t len, struct sila_ocr *ocr, struct
 	}
 	n = poppler_document_get_n_pages(doc);
 	out->pages = n > 0 ? (unsigned)n : 0;
+	if (n <= 0) {
+		/* A PDF that opens with no pages is damaged (a cyclic page tree, say). */
+		sila_warn_add(out->warnings, "extraction-failed", "the PDF has no readable pages");
+		sila_text_status(out, SILA_DOC_UNSCANNABLE);
+	}
 	for (int i = 0; i < n; i++) {
 		PopplerPage *page = poppler_document_get_page(doc, i);
 		char *text = page ? poppler_page_get_text(page) : NULL;

@@ -828,6 +828,9 @@ static void parse(struct rtf *r)
 	}
 	/* The input ended inside groups: close them, keeping what they held. */
 	flush(r, 1);
+	sila_warn_add(r->out->warnings, "extraction-failed",
+		      "the RTF document ends inside %u open groups: it is truncated", r->depth);
+	sila_text_status(r->out, SILA_DOC_PARTIAL);
 	r->overflow = 0;
 	while (r->depth > 0)
 		pop(r);
