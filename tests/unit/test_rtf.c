@@ -38,6 +38,20 @@ static void expect(const char *src, const char *want)
 	sila_text_release(&t);
 }
 
+/*
+ * Asserts that a truncated src (input ending inside open groups) yields
+ * want, kept, with status partial and warning extraction-failed.
+ */
+static void expect_truncated(const char *src, const char *want)
+{
+	struct sila_text t;
+
+	assert_string_equal(rtf(src, &t), want);
+	assert_int_equal(t.status, SILA_DOC_PARTIAL);
+	assert_true(sila_warn_has(t.warnings, "extraction-failed"));
+	sila_text_release(&t);
+}
+
 static void test_plain_paragraphs(void **state)
 {
 	(void)state;
@@ -170,8 +184,8 @@ static void test_bin(void **state)
 	/* The raw bytes hold braces and backslashes that must not be parsed. */
 	expect("{\\rtf1 a{\\pict\\bin5 }{\\}x}b}", "ab");
 	expect("{\\rtf1 a\\bin3 xyzb}", "ab");
-	/* \bin past the end of the data stops there. */
-	expect("{\\rtf1 a\\bin99 xyz", "a");
+	/* \bin past the end of the data stops there: a truncated document. */
+	expect_truncated("{\\rtf1 a\\bin99 xyz", "a");
 	/* \bin among fallback characters counts as one. */
 	expect("{\\rtf1 \\u229\\bin2 xyb}", "\xc3\xa5" "b");
 }
@@ -221,9 +235,9 @@ static void test_unbalanced(void **state)
 	struct sila_text t;
 
 	(void)state;
-	/* Missing closing braces: what was there is kept. */
-	expect("{\\rtf1 {a\\par b", "a\nb");
-	expect("{\\rtf1 {\\info{\\title T", "");
+	/* Missing closing braces: what was there is kept, and the truncation reported. */
+	expect_truncated("{\\rtf1 {a\\par b", "a\nb");
+	expect_truncated("{\\rtf1 {\\info{\\title T", "");
 	/* An extra closing brace ends the document; what follows is reported. */
 	assert_string_equal(rtf("{\\rtf1 a}b}", &t), "a");
 	assert_int_equal(t.status, SILA_DOC_PARTIAL);
