@@ -482,6 +482,7 @@ static void extract_html_raw(const char *data, size_t len, struct sila_text *out
 	if (halted && n) {
 		sila_warn_add(out->warnings, "extraction-failed",
 			      "the HTML parser stopped early; scanned as plain text too");
+		sila_text_status(out, SILA_DOC_PARTIAL);
 		if (out->buf.len && out->buf.data[out->buf.len - 1] != '\n')
 			sila_text_add(out, "\n", 1);
 		sila_text_add(out, html, n);
