@@ -119,8 +119,9 @@ MAN1 := $(wildcard man/*.1)
 MAN5 := $(wildcard man/*.5)
 MAN8 := $(wildcard man/*.8)
 
-# Runs every fuzz harness for FUZZ_SECONDS (default 60) each; needs clang.
-fuzz:
+# Runs every fuzz harness for FUZZ_SECONDS (default 60) each; needs clang
+# and libclang-rt-14-dev (SILA_DEPS_EXTRA="clang libclang-rt-14-dev" scripts/deps).
+fuzz: all
 	@scripts/fuzz $(O)
 
 install: all
