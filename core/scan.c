@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE /* memmem */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <hs.h>
 
 #include "hash.h"
+#include "keywords.h"
 #include "names.h"
 #include "scan.h"
 #include "status.h"
@@ -21,14 +23,17 @@ struct sila_scanner {
 	const struct sila_rules *rules;
 	hs_database_t *db;        /* block mode, for texts held whole */
 	hs_database_t *sdb;       /* streaming mode, made on first use */
-	hs_scratch_t *scratch;    /* serves both */
+	hs_database_t *starts;    /* block mode with start of match, for the rules that need it */
+	hs_scratch_t *scratch;    /* serves all three, and the keywords */
+	hs_scratch_t *scratch2;   /* the scanning thread's, for long texts */
+	struct sila_kwset *kw;    /* every rule's context and negative keywords */
 	size_t win;               /* context a match needs on each side */
 };
 
 /* A match as Hyperscan reported it: the expression and where it ended. */
 struct cand {
 	unsigned expr;
-	size_t from, to;
+	size_t to;
 };
 
 struct cands {
@@ -159,7 +164,16 @@ static void cache_store(const hs_database_t *db, const char *path)
 	free(bytes);
 }
 
-/* Compiles the enabled rules into one database of the given Hyperscan mode. */
+/*
+ * A database mode of our own, beside Hyperscan's: only the expressions of
+ * rules that need the start of a match, compiled to report it. The main
+ * databases never track starts, which costs a quarter of their speed;
+ * the start of a rare match is found afterwards by scanning back over a
+ * few hundred bytes with this one.
+ */
+#define DB_STARTS (1u << 30)
+
+/* Compiles the enabled rules into one database of the given mode. */
 static hs_database_t *compile(const struct sila_rules *rules, unsigned mode, char *err, size_t errlen)
 {
 	const char **exprs = calloc(rules->nexpr + 1, sizeof(*exprs));
@@ -176,10 +190,10 @@ static hs_database_t *compile(const struct sila_rules *rules, unsigned mode, cha
 	for (size_t i = 0; i < rules->nexpr; i++) {
 		const struct sila_rule *r = &rules->rule[rules->expr[i].rule];
 
-		if (!r->enabled)
+		if (!r->enabled || ((mode & DB_STARTS) && !r->som))
 			continue;
 		exprs[n] = rules->expr[i].text;
-		flags[n] = rules->expr[i].flags | (r->som ? HS_FLAG_SOM_LEFTMOST : 0);
+		flags[n] = rules->expr[i].flags | ((mode & DB_STARTS) ? HS_FLAG_SOM_LEFTMOST : 0);
 		ids[n] = (unsigned)i;
 		n++;
 	}
@@ -187,7 +201,7 @@ static hs_database_t *compile(const struct sila_rules *rules, unsigned mode, cha
 		snprintf(err, errlen, "no enabled rule has an expression");
 		goto out;
 	}
-	if (hs_compile_multi(exprs, flags, ids, n, mode, NULL, &db, &cerr) != HS_SUCCESS) {
+	if (hs_compile_multi(exprs, flags, ids, n, mode & ~DB_STARTS, NULL, &db, &cerr) != HS_SUCCESS) {
 		if (cerr && cerr->expression >= 0) {
 			const struct sila_expr *e = &rules->expr[ids[cerr->expression]];
 
@@ -243,9 +257,15 @@ struct sila_scanner *sila_scanner_new(const struct sila_rules *rules, char *err,
 			s->win = w + 64;
 	}
 	s->db = database(rules, HS_MODE_BLOCK, err, errlen);
-	if (!s->db)
+	if (!s->db || !(s->kw = sila_kwset_new(rules, err, errlen)))
 		goto fail;
-	if (hs_alloc_scratch(s->db, &s->scratch) != HS_SUCCESS) {
+	for (size_t i = 0; i < rules->nrules; i++)
+		if (rules->rule[i].enabled && rules->rule[i].som && !s->starts &&
+		    !(s->starts = database(rules, HS_MODE_BLOCK | DB_STARTS, err, errlen)))
+			goto fail;
+	if (hs_alloc_scratch(s->db, &s->scratch) != HS_SUCCESS ||
+	    (s->starts && hs_alloc_scratch(s->starts, &s->scratch) != HS_SUCCESS) ||
+	    sila_kwset_alloc_scratch(s->kw, &s->scratch) != SILA_OK) {
 		snprintf(err, errlen, "cannot allocate Hyperscan scratch space");
 		goto fail;
 	}
@@ -260,8 +280,11 @@ void sila_scanner_free(struct sila_scanner *s)
 	if (!s)
 		return;
 	hs_free_scratch(s->scratch);
+	hs_free_scratch(s->scratch2);
 	hs_free_database(s->db);
 	hs_free_database(s->sdb);
+	hs_free_database(s->starts);
+	sila_kwset_free(s->kw);
 	free(s);
 }
 
@@ -271,6 +294,7 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 {
 	struct cands *c = ctx;
 
+	(void)from;
 	(void)flags;
 	/*
 	 * The cap bounds the candidates waiting for validation at once: a
@@ -294,94 +318,9 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 		c->alloc = na;
 	}
 	c->v[c->n].expr = id;
-	c->v[c->n].from = (size_t)from;
 	c->v[c->n].to = (size_t)to;
 	c->n++;
 	return 0;
-}
-
-/* Whether byte c continues a word: letters and digits, and UTF-8 letters. */
-static int wordc(unsigned char c)
-{
-	return isalnum(c) || c >= 0x80;
-}
-
-/*
- * Where the last keyword in text[a, b) ends, or SIZE_MAX when none is
- * there. A keyword matches a whole word (or words) in any case; a leading
- * '*' lets it end a longer word ("*telefon" in "hemtelefon"), a trailing
- * '*' lets it begin one ("telefon*" in "telefonnummer"). Keywords are
- * folded to lower case when the rules are loaded; the window is folded here.
- */
-static size_t last_keyword(const char *text, size_t a, size_t b, char *const *kw)
-{
-	char small[1024], *w = small;
-	size_t n = b - a, best = SIZE_MAX;
-
-	if (!kw || !*kw || b <= a)
-		return SIZE_MAX;
-	if (n >= sizeof(small) && !(w = malloc(n + 1)))
-		return SIZE_MAX;
-	sila_fold(text + a, n, w);
-	w[n] = '\0';
-	for (char *const *k = kw; *k; k++) {
-		const char *key = *k;
-		size_t kl = strlen(key);
-		int open_start = key[0] == '*', open_end = kl > 1 && key[kl - 1] == '*';
-
-		key += open_start;
-		kl -= (size_t)open_start + (size_t)open_end;
-		if (!kl)
-			continue;
-		for (const char *p = w; (p = memmem(p, (size_t)(w + n - p), key, kl)); p++) {
-			size_t end = (size_t)(p - w) + kl;
-
-			if (!open_start && p > w && wordc((unsigned char)p[-1]))
-				continue;
-			if (!open_end && end < n && wordc((unsigned char)w[end]) &&
-			    wordc((unsigned char)key[kl - 1]))
-				continue;
-			if (best == SIZE_MAX || a + end > best)
-				best = a + end;
-		}
-	}
-	if (w != small)
-		free(w);
-	return best;
-}
-
-/* How far after a match, on its line, a context keyword still speaks for it. */
-#define AFTER_WINDOW 40
-
-/*
- * Whether a negative keyword rejects a match at [start, end). The window
- * reaches back at most window bytes, but never past a line break or
- * another number (a "tel" before a phone number says nothing of the
- * personnummer after it), and a context keyword nearer the match than the
- * negative one wins ("Telefon / personnummer: ..."), as does one right
- * after it on its line ("Kundnummer: ... (ditt personnummer)").
- */
-static int rejected(const char *text, size_t len, size_t start, size_t end,
-		    const struct sila_rule *r)
-{
-	size_t a = start > r->negative_window ? start - r->negative_window : 0, neg, b;
-
-	for (size_t i = start; i > a; i--) {
-		unsigned char c = (unsigned char)text[i - 1];
-
-		if (c == '\n' || c == '\f' || c == '\r' || (isdigit(c) && i < start)) {
-			a = i;
-			break;
-		}
-	}
-	neg = last_keyword(text, a, start, r->negative);
-	if (neg == SIZE_MAX)
-		return 0;
-	if (last_keyword(text, neg, start, r->context) != SIZE_MAX)
-		return 0;
-	for (b = end; b < len && b < end + AFTER_WINDOW && text[b] != '\n' && text[b] != '\f'; b++)
-		;
-	return last_keyword(text, end, b, r->context) == SIZE_MAX;
 }
 
 /* FNV-1a over the rule index and the value, for the aggregation table. */
@@ -404,6 +343,7 @@ static int cmp_agg_offset(const void *a, const void *b)
 /* One document's scan in progress. */
 struct run {
 	const struct sila_rules *rules;
+	const struct sila_scanner *s;
 	struct sila_vctx vctx;
 	int paged;
 	size_t win;          /* context a match needs on each side */
@@ -420,8 +360,58 @@ struct run {
 	unsigned page;
 	struct agg *aggs;
 	size_t naggs, aalloc, *table, tsize;
+	struct sila_kwindex kw; /* the keywords found around the candidates so far */
 	int oom;
 };
+
+/*
+ * Where the last keyword of rule's list in the held text's [a, b) ends,
+ * or SIZE_MAX when none is there; positions are the held text's.
+ */
+static size_t last_keyword(struct run *r, size_t a, size_t b, size_t rule, enum sila_kwlist list)
+{
+	size_t e = sila_kwindex_last(&r->kw, r->text, r->off, r->len, r->off + a, r->off + b, rule,
+				     list);
+
+	return e == SIZE_MAX ? e : e - r->off;
+}
+
+/* How far after a match, on its line, a context keyword still speaks for it. */
+#define AFTER_WINDOW 40
+
+/*
+ * Whether a negative keyword rejects a match at [start, end). The window
+ * reaches back at most window bytes, but never past a line break or
+ * another number (a "tel" before a phone number says nothing of the
+ * personnummer after it), and a context keyword nearer the match than the
+ * negative one wins ("Telefon / personnummer: ..."), as does one right
+ * after it on its line ("Kundnummer: ... (ditt personnummer)").
+ */
+static int rejected(struct run *r, size_t start, size_t end, size_t rule)
+{
+	const struct sila_rule *ru = &r->rules->rule[rule];
+	size_t a = start > ru->negative_window ? start - ru->negative_window : 0, neg, b;
+
+	if (!sila_kwset_has(r->kw.set, rule, SILA_KW_NEGATIVE))
+		return 0;
+	for (size_t i = start; i > a; i--) {
+		unsigned char c = (unsigned char)r->text[i - 1];
+
+		if (c == '\n' || c == '\f' || c == '\r' || (isdigit(c) && i < start)) {
+			a = i;
+			break;
+		}
+	}
+	neg = last_keyword(r, a, start, rule, SILA_KW_NEGATIVE);
+	if (neg == SIZE_MAX)
+		return 0;
+	if (last_keyword(r, neg, start, rule, SILA_KW_CONTEXT) != SIZE_MAX)
+		return 0;
+	for (b = end; b < r->len && b < end + AFTER_WINDOW && r->text[b] != '\n' && r->text[b] != '\f'; b++)
+		;
+	return last_keyword(r, end, b, rule, SILA_KW_CONTEXT) == SIZE_MAX;
+}
+
 
 /* How far apart two hits' ends can be and their spans still overlap. */
 #define SPAN_MAX 64
@@ -431,6 +421,7 @@ static int run_init(struct run *r, const struct sila_scanner *s, const struct si
 {
 	memset(r, 0, sizeof(*r));
 	r->rules = s->rules;
+	r->s = s;
 	r->vctx.today = o->today;
 	r->vctx.allow_interim = o->allow_interim;
 	r->paged = paged;
@@ -439,6 +430,7 @@ static int run_init(struct run *r, const struct sila_scanner *s, const struct si
 	r->c.max = o->max_matches ? o->max_matches : 1000000;
 	r->rule_end = calloc(s->rules->nrules + 1, sizeof(*r->rule_end));
 	r->rule_last = calloc(s->rules->nrules + 1, sizeof(*r->rule_last));
+	sila_kwindex_init(&r->kw, s->kw, s->scratch);
 	return r->rule_end && r->rule_last ? SILA_OK : SILA_FAILED;
 }
 
@@ -450,6 +442,7 @@ static void run_release(struct run *r)
 	free(r->hits);
 	free(r->aggs);
 	free(r->table);
+	sila_kwindex_release(&r->kw);
 }
 
 /* Moves the page count forward to absolute position pos (within the text held). */
@@ -460,6 +453,49 @@ static void count_pages(struct run *r, size_t pos)
 	for (size_t i = r->page_pos < r->off ? r->off : r->page_pos; i < pos && i < r->off + r->len; i++)
 		r->page += r->text[i - r->off] == '\f';
 	r->page_pos = pos;
+}
+
+/* How far back from its end the start of a match is looked for. */
+#define START_BACK 512
+
+/* What a search for a start looks for: one expression's match ending at one place. */
+struct start_search {
+	unsigned expr;
+	unsigned long long to;
+	unsigned long long from;
+	int found;
+};
+
+static int on_start(unsigned id, unsigned long long from, unsigned long long to,
+		    unsigned flags, void *ctx)
+{
+	struct start_search *q = ctx;
+
+	(void)flags;
+	if (id == q->expr && to == q->to && (!q->found || from < q->from)) {
+		q->from = from;
+		q->found = 1;
+	}
+	return 0;
+}
+
+/*
+ * Where a candidate of a rule that needs it starts: the leftmost start of
+ * its expression's match ending where the candidate ends, found within
+ * START_BACK bytes of the text held. Returns the absolute start plus one,
+ * or 0 when there is none (it starts before the text held: the match is
+ * too long to be a marking).
+ */
+static size_t match_start(const struct run *r, const struct cand *cd)
+{
+	size_t a = cd->to - r->off > START_BACK ? cd->to - r->off - START_BACK : 0;
+	struct start_search q = { cd->expr, cd->to - r->off - a, 0, 0 };
+
+	if (!r->s->starts ||
+	    hs_scan(r->s->starts, r->text + a, (unsigned)(cd->to - r->off - a), 0, r->s->scratch,
+		    on_start, &q) != HS_SUCCESS || !q.found)
+		return 0;
+	return r->off + a + (size_t)q.from + 1;
 }
 
 /*
@@ -474,13 +510,13 @@ static void validate_one(struct run *r, const struct cand *cd)
 	const struct sila_expr *e = &r->rules->expr[cd->expr];
 	const struct sila_rule *ru = &r->rules->rule[e->rule];
 	enum sila_confidence conf = ru->confidence;
-	size_t end = cd->to - r->off, a, b;
+	size_t end = cd->to - r->off, a, b, from = 0;
 	struct sila_id id;
 
-	if (cd->to < r->off || end > r->len || (ru->som && cd->from < r->off))
+	if (cd->to < r->off || end > r->len || (ru->som && !(from = match_start(r, cd))))
 		return; /* longer than the window held: not a number or a marking */
 	memset(&id, 0, sizeof(id));
-	id.start = cd->from >= r->off ? cd->from - r->off : 0;
+	id.start = from > r->off ? from - 1 - r->off : 0;
 	if (ru->validator) {
 		if (!ru->validator->fn(r->text, r->len, end, &r->vctx, &id))
 			return;
@@ -495,12 +531,17 @@ static void validate_one(struct run *r, const struct cand *cd)
 		id.end = end;
 		id.strong = 1;
 	}
+	/* One search for keywords serves every window this candidate's rule asks about. */
+	if (sila_kwset_has(r->kw.set, e->rule, SILA_KW_CONTEXT) ||
+	    sila_kwset_has(r->kw.set, e->rule, SILA_KW_NEGATIVE))
+		sila_kwindex_cover(&r->kw, r->text, r->off, r->len,
+				   cd->to > r->win ? cd->to - r->win : 0, cd->to + r->win);
 	if (r->rule_end[e->rule] && id.start + r->off < r->rule_end[e->rule]) {
 		size_t last = r->rule_last[e->rule];
 		struct hit *prev = last >= r->seq0 ? &r->hits[last - r->seq0] : NULL;
 
 		if (prev && id.start + r->off == prev->id.start && id.end + r->off > prev->id.end &&
-		    !rejected(r->text, r->len, id.start, id.end, ru)) {
+		    !rejected(r, id.start, id.end, e->rule)) {
 			prev->id.end = id.end + r->off;
 			memcpy(prev->id.canon, id.canon, sizeof(id.canon));
 			memcpy(prev->id.masked, id.masked, sizeof(id.masked));
@@ -509,11 +550,11 @@ static void validate_one(struct run *r, const struct cand *cd)
 		return;
 	}
 	/* Negative keywords just before the match reject it (a phone number, an org.nr). */
-	if (rejected(r->text, r->len, id.start, id.end, ru))
+	if (rejected(r, id.start, id.end, e->rule))
 		return;
 	a = id.start > ru->window ? id.start - ru->window : 0;
 	b = id.end + ru->window < r->len ? id.end + ru->window : r->len;
-	if (last_keyword(r->text, a, b, ru->context) != SIZE_MAX)
+	if (last_keyword(r, a, b, e->rule, SILA_KW_CONTEXT) != SIZE_MAX)
 		conf = conf < SILA_CONF_HIGH ? conf + 1 : conf;
 	else if (ru->require_context)
 		return;
@@ -743,6 +784,284 @@ static int finish(struct run *r, const struct sila_scan_opts *o, json_t **findin
 	return SILA_OK;
 }
 
+/* The size of the chunks a long text is scanned in, and a streamed one read in. */
+#define STREAM_CHUNK ((size_t)1 << 20)
+
+/* Texts at least this long are scanned by two threads, not one. */
+#define PIPE_MIN ((size_t)4 << 20)
+
+/* Chunks between the two threads: one being scanned, one validated, one spare. */
+#define PIPE_SLOTS 3
+
+/* One chunk on its way from the scanning thread to the validating one. */
+struct slot {
+	char *buf;            /* a streamed chunk's bytes, owned */
+	const char *data;     /* the chunk: buf, or a stretch of the text held */
+	size_t n;             /* its length; 0 at the end, (size_t)-1 when reading failed */
+	struct cands c;       /* the chunk's candidates, absolute */
+	int full;             /* handed over, not yet taken back */
+};
+
+/*
+ * A long text's scan in two threads: Hyperscan runs over chunk k + 1 in
+ * its own thread, with its own scratch, while the calling thread validates
+ * the candidates of chunk k. Candidates reach validation in the order a
+ * single thread would see them, so the findings are the same.
+ */
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct slot slot[PIPE_SLOTS];
+	struct sila_scanner *s;
+	hs_stream_t *stream;
+	sila_read_fn read;    /* a streamed text, or */
+	void *ctx;
+	const char *text;     /* one held whole */
+	size_t len;
+	int stop;             /* the validating side gave up */
+	int failed;           /* Hyperscan failed: err says how */
+	char err[128];
+};
+
+/* Waits until slot is (full) or is not (!full), or the pipe stops; returns whether it stopped. */
+static int pipe_wait(struct pipe *p, struct slot *sl, int full)
+{
+	int stopped;
+
+	pthread_mutex_lock(&p->mu);
+	while (sl->full != full && !p->stop)
+		pthread_cond_wait(&p->cv, &p->mu);
+	stopped = p->stop && sl->full != full;
+	pthread_mutex_unlock(&p->mu);
+	return stopped;
+}
+
+static void pipe_hand_over(struct pipe *p, struct slot *sl, int full)
+{
+	pthread_mutex_lock(&p->mu);
+	sl->full = full;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/*
+ * The scanning thread: reads or slices the text chunk by chunk, runs
+ * Hyperscan over each and hands it on with its candidates. Once the cap
+ * on candidates stops Hyperscan, the rest of the text still passes (a
+ * stream must be read to its end) but is not scanned.
+ */
+static void *pipe_scan(void *arg)
+{
+	struct pipe *p = arg;
+	size_t pos = 0;
+	int stopped = 0;
+
+	for (unsigned k = 0;; k++) {
+		struct slot *sl = &p->slot[k % PIPE_SLOTS];
+		size_t n;
+
+		if (pipe_wait(p, sl, 0))
+			break;
+		sl->c.n = sl->c.total = 0;
+		sl->c.truncated = 0;
+		if (p->text) {
+			n = p->len - pos < STREAM_CHUNK ? p->len - pos : STREAM_CHUNK;
+			sl->data = p->text + pos;
+		} else {
+			n = p->read(p->ctx, sl->buf, STREAM_CHUNK);
+			sl->data = sl->buf;
+		}
+		if (n == 0) {
+			hs_close_stream(p->stream, p->s->scratch2, stopped ? NULL : on_match, &sl->c);
+			p->stream = NULL;
+		} else if (n != (size_t)-1 && !stopped) {
+			hs_error_t rc = hs_scan_stream(p->stream, sl->data, (unsigned)n, 0,
+						       p->s->scratch2, on_match, &sl->c);
+
+			if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
+				snprintf(p->err, sizeof(p->err), "Hyperscan scan failed (%d)", (int)rc);
+				p->failed = 1;
+				n = (size_t)-1;
+			}
+			stopped = rc == HS_SCAN_TERMINATED;
+		}
+		if (n != (size_t)-1)
+			pos += n;
+		sl->n = n;
+		pipe_hand_over(p, sl, 1);
+		if (n == 0 || n == (size_t)-1)
+			break;
+	}
+	return NULL;
+}
+
+/* Moves a chunk's candidates to the run's, within the cap on candidates waiting. */
+static void take_cands(struct run *r, const struct cands *c)
+{
+	size_t room = r->c.max > r->c.n ? r->c.max - r->c.n : 0, k = c->n < room ? c->n : room;
+
+	r->c.total += c->total;
+	if (c->truncated || k < c->n)
+		r->c.truncated = 1;
+	if (r->c.n + k > r->c.alloc) {
+		size_t na = r->c.alloc ? r->c.alloc : 256;
+		struct cand *v;
+
+		while (na < r->c.n + k)
+			na *= 2;
+		if (!(v = realloc(r->c.v, na * sizeof(*v)))) {
+			r->c.truncated = 1;
+			return;
+		}
+		r->c.v = v;
+		r->c.alloc = na;
+	}
+	memcpy(r->c.v + r->c.n, c->v, k * sizeof(*c->v));
+	r->c.n += k;
+}
+
+/*
+ * Scans a text held whole (text, len) or streamed (read, ctx) in two
+ * threads. A streamed text is kept only as far back as pending candidates
+ * and the context of future ones need, so memory stays bounded by the
+ * chunk size and the findings.
+ */
+static int scan_piped(struct sila_scanner *s, const char *text, size_t len, sila_read_fn read,
+		      void *ctx, int paged, const struct sila_scan_opts *o, json_t **findings,
+		      json_t **tags, int *truncated, char *err, size_t errlen)
+{
+	struct pipe p;
+	struct run r;
+	pthread_t tid;
+	char *buf = NULL;
+	size_t cap = STREAM_CHUNK + 4 * s->win + 4 * SPAN_MAX, held = 0;
+	int ret = SILA_FAILED, started = 0, ok = 1;
+
+	*findings = NULL;
+	*tags = NULL;
+	*truncated = 0;
+	memset(&p, 0, sizeof(p));
+	if (!s->sdb) {
+		s->sdb = database(s->rules, HS_MODE_STREAM, err, errlen);
+		if (!s->sdb)
+			return SILA_FAILED;
+		if (hs_alloc_scratch(s->sdb, &s->scratch) != HS_SUCCESS ||
+		    hs_clone_scratch(s->scratch, &s->scratch2) != HS_SUCCESS) {
+			snprintf(err, errlen, "cannot allocate Hyperscan scratch space");
+			return SILA_FAILED;
+		}
+	}
+	if (run_init(&r, s, o, paged) != SILA_OK ||
+	    hs_open_stream(s->sdb, 0, &p.stream) != HS_SUCCESS ||
+	    (!text && !(buf = malloc(cap))))
+		goto oom;
+	for (int i = 0; i < PIPE_SLOTS; i++) {
+		p.slot[i].c.max = r.c.max;
+		if (!text && !(p.slot[i].buf = malloc(STREAM_CHUNK)))
+			goto oom;
+	}
+	p.s = s;
+	p.read = read;
+	p.ctx = ctx;
+	p.text = text;
+	p.len = len;
+	r.text = text ? text : buf;
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	if (pthread_create(&tid, NULL, pipe_scan, &p) != 0) {
+		snprintf(err, errlen, "cannot start the scanning thread");
+		goto destroy;
+	}
+	started = 1;
+	for (unsigned k = 0;; k++) {
+		struct slot *sl = &p.slot[k % PIPE_SLOTS];
+		size_t n, keep_from;
+
+		pipe_wait(&p, sl, 1);
+		n = sl->n;
+		if (n == (size_t)-1) {
+			if (!p.failed)
+				snprintf(err, errlen, "input ended inside the text");
+			ok = 0;
+		} else if (n && !text) {
+			if (held + n > cap) {
+				/* Candidates waiting on a long run of context: grow rather than lose them. */
+				char *nb = realloc(buf, held + n);
+
+				if (!nb) {
+					snprintf(err, errlen, "out of memory");
+					ok = 0;
+				} else {
+					buf = nb;
+					cap = held + n;
+					r.text = buf;
+				}
+			}
+			if (ok)
+				memcpy(buf + held, sl->data, n);
+		}
+		if (ok)
+			take_cands(&r, &sl->c);
+		pipe_hand_over(&p, sl, 0);
+		if (!ok || n == 0)
+			break;
+		held += n;
+		r.len = held;
+		validate_ready(&r, 0);
+		settle(&r, 0);
+		if (text)
+			continue;
+		/* Keep what pending candidates and the context of future ones need. */
+		keep_from = r.off + held > 2 * r.win + SPAN_MAX ? r.off + held - 2 * r.win - SPAN_MAX : r.off;
+		for (size_t i = 0; i < r.c.n; i++) {
+			size_t need = r.c.v[i].to > r.win + SPAN_MAX ? r.c.v[i].to - r.win - SPAN_MAX : 0;
+
+			if (need < keep_from)
+				keep_from = need < r.off ? r.off : need;
+		}
+		count_pages(&r, keep_from);
+		memmove(buf, buf + (keep_from - r.off), r.off + held - keep_from);
+		held -= keep_from - r.off;
+		r.off = keep_from;
+		r.len = held;
+	}
+	if (ok)
+		ret = finish(&r, o, findings, tags, truncated, err, errlen);
+	else if (p.failed)
+		snprintf(err, errlen, "%s", p.err);
+	goto join;
+oom:
+	snprintf(err, errlen, "out of memory");
+	goto out;
+join:
+	pthread_mutex_lock(&p.mu);
+	p.stop = 1;
+	pthread_cond_broadcast(&p.cv);
+	pthread_mutex_unlock(&p.mu);
+	if (started)
+		pthread_join(tid, NULL);
+destroy:
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
+out:
+	if (p.stream)
+		hs_close_stream(p.stream, s->scratch, NULL, NULL);
+	for (int i = 0; i < PIPE_SLOTS; i++) {
+		free(p.slot[i].buf);
+		free(p.slot[i].c.v);
+	}
+	free(buf);
+	run_release(&r);
+	return ret;
+}
+
+int sila_scan_stream(struct sila_scanner *s, sila_read_fn read, void *ctx, int paged,
+		     const struct sila_scan_opts *o, json_t **findings, json_t **tags,
+		     int *truncated, char *err, size_t errlen)
+{
+	return scan_piped(s, NULL, 0, read, ctx, paged, o, findings, tags, truncated, err, errlen);
+}
+
 int sila_scan_text(struct sila_scanner *s, const char *text, size_t len, int paged,
 		   const struct sila_scan_opts *o, json_t **findings, json_t **tags,
 		   int *truncated, char *err, size_t errlen)
@@ -751,13 +1070,12 @@ int sila_scan_text(struct sila_scanner *s, const char *text, size_t len, int pag
 	hs_error_t rc;
 	int ret;
 
+	if (len >= PIPE_MIN)
+		return scan_piped(s, text, len, NULL, NULL, paged, o, findings, tags, truncated, err,
+				  errlen);
 	*findings = NULL;
 	*tags = NULL;
 	*truncated = 0;
-	if (len > UINT32_MAX) {
-		snprintf(err, errlen, "text longer than 4 GiB to scan whole");
-		return SILA_FAILED;
-	}
 	if (run_init(&r, s, o, paged) != SILA_OK) {
 		run_release(&r);
 		snprintf(err, errlen, "out of memory");
@@ -772,90 +1090,6 @@ int sila_scan_text(struct sila_scanner *s, const char *text, size_t len, int pag
 		return SILA_FAILED;
 	}
 	ret = finish(&r, o, findings, tags, truncated, err, errlen);
-	run_release(&r);
-	return ret;
-}
-
-/* The size of the chunks a streamed text is read in. */
-#define STREAM_CHUNK ((size_t)1 << 20)
-
-int sila_scan_stream(struct sila_scanner *s, sila_read_fn read, void *ctx, int paged,
-		     const struct sila_scan_opts *o, json_t **findings, json_t **tags,
-		     int *truncated, char *err, size_t errlen)
-{
-	struct run r;
-	hs_stream_t *stream = NULL;
-	char *buf = NULL;
-	size_t cap = STREAM_CHUNK + 4 * s->win + 4 * SPAN_MAX, held = 0, n;
-	int ret = SILA_FAILED;
-
-	*findings = NULL;
-	*tags = NULL;
-	*truncated = 0;
-	if (!s->sdb) {
-		s->sdb = database(s->rules, HS_MODE_STREAM | HS_MODE_SOM_HORIZON_SMALL, err, errlen);
-		if (!s->sdb || hs_alloc_scratch(s->sdb, &s->scratch) != HS_SUCCESS) {
-			if (s->sdb)
-				snprintf(err, errlen, "cannot allocate Hyperscan scratch space");
-			return SILA_FAILED;
-		}
-	}
-	if (run_init(&r, s, o, paged) != SILA_OK || !(buf = malloc(cap)) ||
-	    hs_open_stream(s->sdb, 0, &stream) != HS_SUCCESS) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	r.text = buf;
-	while ((n = read(ctx, buf + held, STREAM_CHUNK)) != 0) {
-		size_t keep_from;
-		hs_error_t rc;
-
-		if (n == (size_t)-1) {
-			snprintf(err, errlen, "input ended inside the text");
-			goto out;
-		}
-		rc = hs_scan_stream(stream, buf + held, (unsigned)n, 0, s->scratch, on_match, &r.c);
-		if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
-			snprintf(err, errlen, "Hyperscan scan failed (%d)", (int)rc);
-			goto out;
-		}
-		held += n;
-		r.len = held;
-		validate_ready(&r, 0);
-		settle(&r, 0);
-		/* Keep what pending candidates and the context of future ones need. */
-		keep_from = r.off + held > 2 * r.win + SPAN_MAX ? r.off + held - 2 * r.win - SPAN_MAX : r.off;
-		for (size_t i = 0; i < r.c.n; i++) {
-			size_t need = r.c.v[i].to > r.win + SPAN_MAX ? r.c.v[i].to - r.win - SPAN_MAX : 0;
-
-			if (need < keep_from)
-				keep_from = need < r.off ? r.off : need;
-		}
-		count_pages(&r, keep_from);
-		memmove(buf, buf + (keep_from - r.off), r.off + held - keep_from);
-		held -= keep_from - r.off;
-		r.off = keep_from;
-		r.len = held;
-		if (held + STREAM_CHUNK > cap) {
-			/* Candidates waiting on a long run of context: grow rather than lose them. */
-			char *nb = realloc(buf, held + STREAM_CHUNK);
-
-			if (!nb) {
-				snprintf(err, errlen, "out of memory");
-				goto out;
-			}
-			buf = nb;
-			cap = held + STREAM_CHUNK;
-			r.text = buf;
-		}
-	}
-	hs_close_stream(stream, s->scratch, on_match, &r.c);
-	stream = NULL;
-	ret = finish(&r, o, findings, tags, truncated, err, errlen);
-out:
-	if (stream)
-		hs_close_stream(stream, s->scratch, NULL, NULL);
-	free(buf);
 	run_release(&r);
 	return ret;
 }

@@ -8,10 +8,10 @@ echo 'Personnummer 20000101-2384' > "$T/doc.txt"
 want='["se.personnummer"]'
 scan() { "$BIN/sila" --rules "$T/rules" "$T/doc.txt" "$@" | jq -c '[.findings[].rule]'; }
 assert_eq "$(scan)" "$want" "first run compiles"
-assert_eq "$(ls "$T/cache" | wc -l)" 1 "one cached database"
+assert_eq "$(ls "$T/cache" | wc -l)" 2 "two cached databases: the rules, and the starts of markings"
 assert_eq "$(scan)" "$want" "second run loads the cache"
 assert_eq "$(scan --disable se.organisationsnummer)" "$want" "another enabled set"
-assert_eq "$(ls "$T/cache" | wc -l)" 2 "a database per enabled set"
+assert_eq "$(ls "$T/cache" | wc -l)" 4 "two databases per enabled set"
 printf '\n[extra.rule]\nexpression = Personnummer\nflags = S\nvalidator = citation\n' >> "$T/rules/identity.rules"
 assert_eq "$(scan)" '["extra.rule","se.personnummer"]' "changed rules are compiled anew"
 for f in "$T"/cache/*; do printf 'garbage' > "$f"; done

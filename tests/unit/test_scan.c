@@ -749,6 +749,105 @@ static void expect_load_error(const char *dir, const char *rules, unsigned line,
 		fail_msg("error \"%s\", expected \"%s ...%s...\"", err, want, word);
 }
 
+/* A memory text handed out in chunks of odd sizes, as a record body streams in. */
+struct memread {
+	const char *text;
+	size_t len, pos, step;
+};
+
+static size_t read_mem(void *ctx, char *buf, size_t n)
+{
+	struct memread *m = ctx;
+	size_t k = m->len - m->pos;
+
+	if (k > n)
+		k = n;
+	if (k > m->step)
+		k = m->step;
+	memcpy(buf, m->text + m->pos, k);
+	m->pos += k;
+	return k;
+}
+
+/* Writes s into text at off. */
+static void put(char *text, size_t off, const char *s)
+{
+	memcpy(text + off, s, strlen(s));
+}
+
+/*
+ * A text long enough to be scanned in chunks by two threads, with numbers,
+ * keywords and a marking across the chunk boundaries: the findings must be
+ * the ones a whole-text scan gives, held whole or streamed in any sizes.
+ */
+static void test_long_text(void **state)
+{
+	struct fixture *fx = *state;
+	const size_t mib = (size_t)1 << 20, len = 6 * mib + 12345;
+	char *text = malloc(len + 1);
+	struct sila_scan_opts o;
+	json_t *held, *f, *t;
+	const json_t *pnr;
+	char err[256], *a, *b;
+	int truncated = -1;
+	size_t n;
+
+	assert_non_null(text);
+	for (size_t i = 0; i < len; i++)
+		text[i] = i % 61 == 60 ? '\n' : "Ett protokoll fr\xc3\xa5n n\xc3\xa4mnden. "[i % 31];
+	/* The chunks are 1 MiB: each boundary cuts a number, a keyword or a marking. */
+	put(text, 1 * mib - 6, " 000101-2384 ");                 /* a number cut in two */
+	put(text, 2 * mib - 16, "\npersonnummer 20000101-1493 ");  /* context before the cut */
+	put(text, 3 * mib - 2, " tel 000101-2384\n");             /* a negative across it */
+	put(text, 4 * mib - 3, "\nHEMLIG\n");                     /* a marking cut in two */
+	put(text, 5 * mib - 1, " 000101-2384 ");
+	text[len] = '\0';
+	memset(&o, 0, sizeof(o));
+	o.today = today;
+
+	held = scan_opts(fx, text, len, 0, &o, NULL, NULL);
+	pnr = of_rule(held, PNR, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(jstr(pnr, "value"), "20000101-****");
+	assert_int_equal(jint(pnr, "count"), 2);   /* the one after "tel" is no finding */
+	assert_int_equal(jint(pnr, "offset"), 1 * mib - 5);
+	pnr = json_array_get(held, 1);
+	assert_string_equal(jstr(pnr, "confidence"), "high");
+	assert_int_equal(jint(pnr, "offset"), 2 * mib - 2);
+	pnr = of_rule(held, marker_with_tag(fx->rules, "security-classified"), &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(jint(pnr, "offset"), 4 * mib - 2);
+
+	/* Streamed in pieces that never line up with the chunks, the same findings. */
+	for (size_t step = 777777; step > 0; step = step == 777777 ? 65536 : 0) {
+		struct memread m = { text, len, 0, step };
+
+		if (sila_scan_stream(fx->scanner, read_mem, &m, 0, &o, &f, &t, &truncated, err,
+				     sizeof(err)) != SILA_OK)
+			fail_msg("sila_scan_stream: %s", err);
+		a = json_dumps(held, JSON_COMPACT);
+		b = json_dumps(f, JSON_COMPACT);
+		if (strcmp(a, b) != 0)
+			fail_msg("held whole: %s\nstreamed in %zu-byte pieces: %s", a, step, b);
+		free(a);
+		free(b);
+		json_decref(f);
+		json_decref(t);
+	}
+	json_decref(held);
+
+	/* The cap on candidates holds across chunks and says so. */
+	for (size_t i = 0; i + 14 < len; i += 14)
+		memcpy(text + i, "000101-2384 \n ", 14);
+	o.max_matches = 1000;
+	f = scan_opts(fx, text, len, 0, &o, NULL, &truncated);
+	assert_int_equal(truncated, 1);
+	pnr = of_rule(f, PNR, NULL);
+	assert_true(pnr && jint(pnr, "count") <= 1000);
+	json_decref(f);
+	free(text);
+}
+
 static void test_rule_file_errors(void **state)
 {
 	char dir[64];
@@ -1055,6 +1154,7 @@ int main(void)
 		cmocka_unit_test(test_glued),
 		cmocka_unit_test(test_orgnr),
 		cmocka_unit_test(test_markings),
+		cmocka_unit_test(test_long_text),
 		cmocka_unit_test(test_marking_counted_once),
 		cmocka_unit_test(test_seed_policy),
 		cmocka_unit_test(test_empty_and_nul),
