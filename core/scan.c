@@ -1,7 +1,6 @@
 /*
  * scan.c - Hyperscan matching, validation, context and aggregation.
  */
-#define _GNU_SOURCE /* memmem */
 #include <ctype.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -535,7 +534,8 @@ static void validate_one(struct run *r, const struct cand *cd)
 	if (sila_kwset_has(r->kw.set, e->rule, SILA_KW_CONTEXT) ||
 	    sila_kwset_has(r->kw.set, e->rule, SILA_KW_NEGATIVE))
 		sila_kwindex_cover(&r->kw, r->text, r->off, r->len,
-				   cd->to > r->win ? cd->to - r->win : 0, cd->to + r->win);
+				   cd->to > r->win ? cd->to - r->win : 0,
+				   cd->to + (ru->window > AFTER_WINDOW ? ru->window : AFTER_WINDOW));
 	if (r->rule_end[e->rule] && id.start + r->off < r->rule_end[e->rule]) {
 		size_t last = r->rule_last[e->rule];
 		struct hit *prev = last >= r->seq0 ? &r->hits[last - r->seq0] : NULL;
@@ -740,17 +740,34 @@ static void settle(struct run *r, int final)
 static void to_json(const struct sila_rules *rules, const struct agg *aggs, size_t naggs,
 		    int paged, int reveal, json_t *findings, json_t *tags)
 {
+	/*
+	 * A document may have many thousands of findings: the strings they
+	 * share (rule ids, confidences) are made once and referenced, not
+	 * copied into each.
+	 */
+	json_t **ids = calloc(rules->nrules, sizeof(*ids));
+	json_t *conf[3];
+
+	for (int c = 0; c < 3; c++)
+		conf[c] = json_string(sila_confidence_name((enum sila_confidence)c));
 	for (size_t k = 0; k < naggs; k++) {
 		const struct sila_rule *r = &rules->rule[aggs[k].rule];
-		json_t *f = json_object();
+		json_t *f = json_object(), *id;
 
-		json_object_set_new(f, "rule", json_string(r->id));
-		json_object_set_new(f, "value", json_string(reveal ? aggs[k].canon : aggs[k].masked));
-		json_object_set_new(f, "count", json_integer((json_int_t)aggs[k].count));
-		json_object_set_new(f, "confidence", json_string(sila_confidence_name(aggs[k].conf)));
+		if (!ids || !(id = ids[aggs[k].rule]))
+			id = json_string(r->id);
+		else
+			json_incref(id);
+		if (ids && !ids[aggs[k].rule])
+			ids[aggs[k].rule] = json_incref(id);
+		json_object_set_new_nocheck(f, "rule", id);
+		json_object_set_new_nocheck(f, "value",
+					    json_string(reveal ? aggs[k].canon : aggs[k].masked));
+		json_object_set_new_nocheck(f, "count", json_integer((json_int_t)aggs[k].count));
+		json_object_set_nocheck(f, "confidence", conf[aggs[k].conf]);
 		if (paged)
-			json_object_set_new(f, "page", json_integer(aggs[k].page));
-		json_object_set_new(f, "offset", json_integer((json_int_t)aggs[k].offset));
+			json_object_set_new_nocheck(f, "page", json_integer(aggs[k].page));
+		json_object_set_new_nocheck(f, "offset", json_integer((json_int_t)aggs[k].offset));
 		json_array_append_new(findings, f);
 		for (char **t = r->tags; t && *t; t++) {
 			size_t i;
@@ -763,6 +780,11 @@ static void to_json(const struct sila_rules *rules, const struct agg *aggs, size
 				json_array_append_new(tags, json_string(*t));
 		}
 	}
+	for (size_t i = 0; ids && i < rules->nrules; i++)
+		json_decref(ids[i]);
+	free(ids);
+	for (int c = 0; c < 3; c++)
+		json_decref(conf[c]);
 }
 
 /* Finishes a run: the findings and tags, sorted by offset. */
@@ -787,8 +809,6 @@ static int finish(struct run *r, const struct sila_scan_opts *o, json_t **findin
 /* The size of the chunks a long text is scanned in, and a streamed one read in. */
 #define STREAM_CHUNK ((size_t)1 << 20)
 
-/* Texts at least this long are scanned by two threads, not one. */
-#define PIPE_MIN ((size_t)4 << 20)
 
 /* Chunks between the two threads: one being scanned, one validated, one spare. */
 #define PIPE_SLOTS 3
@@ -1070,7 +1090,7 @@ int sila_scan_text(struct sila_scanner *s, const char *text, size_t len, int pag
 	hs_error_t rc;
 	int ret;
 
-	if (len >= PIPE_MIN)
+	if (len >= SILA_SCAN_PIPE_MIN)
 		return scan_piped(s, text, len, NULL, NULL, paged, o, findings, tags, truncated, err,
 				  errlen);
 	*findings = NULL;

@@ -23,6 +23,14 @@
 
 struct sila_scanner;
 
+/*
+ * Texts at least this long are scanned in two threads (Hyperscan over one
+ * chunk while the last is validated). A filter passing texts on should
+ * stream bodies this long rather than read them whole first, so reading
+ * overlaps the scan too.
+ */
+#define SILA_SCAN_PIPE_MIN ((size_t)4 << 20)
+
 struct sila_scan_opts {
 	int reveal;              /* print values whole, for authorised audits */
 	struct sila_date today;  /* resolves the century of short numbers */

@@ -2,8 +2,9 @@
  * sila-scan - the third filter: text in, findings out.
  *
  * Compiles the rule set once (patterns/NAME.rules, or --rules DIR) into one
- * Hyperscan database, scans each record's text (a text over 32 MiB in
- * streaming mode as it arrives, never held whole), confirms each match with
+ * Hyperscan database, scans each record's text (a text of 4 MiB or more in
+ * streaming mode as it arrives, never held whole, in two threads: one runs
+ * Hyperscan, the other validates), confirms each match with
  * the rule's validator and context, and replaces the body with "findings"
  * and "tags" in the header. Values are masked unless --reveal is given.
  *
@@ -11,6 +12,7 @@
  * Example: sila-unpack notes.txt | sila-extract | sila-scan --reveal
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -93,6 +95,80 @@ static void scan_metadata(struct sila_scanner *scanner, json_t *hdr,
 	json_object_del(hdr, "metadata");
 }
 
+/*
+ * Records are written by a thread of their own: a header with thousands
+ * of findings takes as long to dump as a megabyte takes to scan, and the
+ * next record need not wait for it. Order is kept: one writer, one queue.
+ */
+#define OUT_QUEUE 4
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	json_t *q[OUT_QUEUE];
+	size_t head, n;
+	int done;       /* no more records will come */
+	int failed;     /* writing failed: stop reading */
+} out = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, { NULL }, 0, 0, 0, 0 };
+
+static void *writer(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		json_t *h;
+		int ok;
+
+		pthread_mutex_lock(&out.mu);
+		while (!out.n && !out.done)
+			pthread_cond_wait(&out.cv, &out.mu);
+		if (!out.n) {
+			pthread_mutex_unlock(&out.mu);
+			return NULL;
+		}
+		h = out.q[out.head];
+		pthread_mutex_unlock(&out.mu);
+		ok = !out.failed && sila_record_write(stdout, h, NULL, 0) == SILA_OK;
+		json_decref(h);
+		pthread_mutex_lock(&out.mu);
+		out.head = (out.head + 1) % OUT_QUEUE;
+		out.n--;
+		if (!ok)
+			out.failed = 1;
+		pthread_cond_broadcast(&out.cv);
+		pthread_mutex_unlock(&out.mu);
+	}
+}
+
+/* Queues a record header (the reference is the writer's); -1 once writing has failed. */
+static int put_record(json_t *hdr)
+{
+	int failed;
+
+	pthread_mutex_lock(&out.mu);
+	while (out.n == OUT_QUEUE && !out.failed)
+		pthread_cond_wait(&out.cv, &out.mu);
+	failed = out.failed;
+	if (!failed) {
+		out.q[(out.head + out.n) % OUT_QUEUE] = hdr;
+		out.n++;
+		pthread_cond_broadcast(&out.cv);
+	}
+	pthread_mutex_unlock(&out.mu);
+	if (failed)
+		json_decref(hdr);
+	return failed ? -1 : 0;
+}
+
+/* Lets the writer finish what is queued and waits for it. */
+static void end_records(pthread_t tid)
+{
+	pthread_mutex_lock(&out.mu);
+	out.done = 1;
+	pthread_cond_broadcast(&out.cv);
+	pthread_mutex_unlock(&out.mu);
+	pthread_join(tid, NULL);
+}
+
 /* Reads a streamed body for sila_scan_stream. */
 static size_t read_body(void *ctx, char *buf, size_t n)
 {
@@ -132,6 +208,7 @@ int main(int argc, char **argv)
 	struct sila_rules *rules;
 	struct sila_scanner *scanner;
 	struct sila_record rec;
+	pthread_t wtid;
 	char err[1024];
 	int c, st, ret = 0;
 
@@ -179,9 +256,14 @@ int main(int argc, char **argv)
 	if (!scanner)
 		sila_die("%s", err);
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	if (pthread_create(&wtid, NULL, writer, NULL) != 0)
+		sila_die("cannot start the output thread");
 	sila_record_init(&rec, SILA_MAX_TEXT_DEFAULT);
-	/* Texts longer than this are scanned as they stream by, never held whole. */
-	rec.stream_min = SILA_STREAM_MIN;
+	/*
+	 * Long texts are scanned as they stream by, never held whole: memory
+	 * stays small, and reading overlaps scanning and validation.
+	 */
+	rec.stream_min = SILA_SCAN_PIPE_MIN;
 	while ((st = sila_record_read(stdin, &rec)) == SILA_OK) {
 		json_t *trace = json_object_get(rec.hdr, "trace");
 
@@ -217,9 +299,10 @@ int main(int argc, char **argv)
 						    "too many candidate matches; the rest were not examined");
 			}
 		}
-		if (sila_record_write(stdout, rec.hdr, NULL, 0) != SILA_OK)
+		if (put_record(json_incref(rec.hdr)) != 0)
 			break;
 	}
+	end_records(wtid);
 	if (st == SILA_FATAL) {
 		sila_error("%s", rec.err);
 		ret = 2;
