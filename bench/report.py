@@ -8,6 +8,7 @@ Medians over the runs of an id; peak RSS is the largest over the runs.
 MB = 10^6 bytes, GB = 10^9 bytes; RSS in MiB.
 """
 import json
+import os
 import statistics
 import sys
 from collections import defaultdict
@@ -240,6 +241,28 @@ def main():
         if "check." + k in meta:
             out.append("- %s: %s" % (lab, meta["check." + k]))
     out.append("")
+    out.append("## Profiles\n")
+    out.append("Sampled with perf (scripts/bench, section 6) in the same run: the share of "
+               "CPU time by program or thread (sila-hs is the thread that runs Hyperscan, "
+               "sila-out the one that writes records) and library, then the hottest "
+               "functions. Hex addresses are in libraries without symbols (libhs, Debian's "
+               "Hyperscan).\n")
+    for pid, lab in (("scan", "sila-scan over 256 MiB of the text (8 records of 32 MiB)"),
+                     ("mixed", "sila -j 2 over the 2 000 mixed files")):
+        split = os.path.join(work, "profile-%s.split" % pid)
+        sym = os.path.join(work, "profile-%s.sym" % pid)
+        if meta.get("profile.gap") or meta.get("profile.%s.gap" % pid) or not os.path.exists(split):
+            out.append("- %s: no profile (%s)" % (lab, meta.get("profile.gap")
+                                                  or meta.get("profile.%s.gap" % pid) or "not run"))
+            continue
+        out.append("**%s**, by program or thread and library:\n" % lab)
+        out.append("```")
+        out.extend(l.rstrip() for l in open(split))
+        out.append("```\n")
+        out.append("Hottest functions:\n")
+        out.append("```")
+        out.extend(l.rstrip() for l in open(sym))
+        out.append("```\n")
     out.append("## Commands\n")
     for k in sorted(meta):
         if k.startswith("cmd."):

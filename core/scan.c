@@ -1,6 +1,7 @@
 /*
  * scan.c - Hyperscan matching, validation, context and aggregation.
  */
+#define _GNU_SOURCE /* pthread_setname_np */
 #include <ctype.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -810,23 +811,28 @@ static int finish(struct run *r, const struct sila_scan_opts *o, json_t **findin
 #define STREAM_CHUNK ((size_t)1 << 20)
 
 
-/* Chunks between the two threads: one being scanned, one validated, one spare. */
+/* Chunks in flight: one being validated, one being scanned, one read ahead. */
 #define PIPE_SLOTS 3
 
-/* One chunk on its way from the scanning thread to the validating one. */
+/* Where a chunk is: free, read and waiting for Hyperscan, scanned and waiting for validation. */
+enum slot_state { SLOT_FREE, SLOT_READ, SLOT_SCANNED };
+
+/* One chunk on its way through the pipeline. */
 struct slot {
 	char *buf;            /* a streamed chunk's bytes, owned */
 	const char *data;     /* the chunk: buf, or a stretch of the text held */
-	size_t n;             /* its length; 0 at the end, (size_t)-1 when reading failed */
+	size_t n;             /* its length; 0 at the end */
 	struct cands c;       /* the chunk's candidates, absolute */
-	int full;             /* handed over, not yet taken back */
+	enum slot_state state;
 };
 
 /*
- * A long text's scan in two threads: Hyperscan runs over chunk k + 1 in
- * its own thread, with its own scratch, while the calling thread validates
- * the candidates of chunk k. Candidates reach validation in the order a
- * single thread would see them, so the findings are the same.
+ * A long text's scan in two threads. The calling thread reads each chunk
+ * and validates its candidates once scanned; Hyperscan runs over the
+ * chunks in a thread of its own, with its own scratch. Reading (a tenth
+ * of the work) and validating (a third) balance Hyperscan's half.
+ * Candidates reach validation in the order a single thread would see
+ * them, so the findings are the same.
  */
 struct pipe {
 	pthread_mutex_t mu;
@@ -834,82 +840,65 @@ struct pipe {
 	struct slot slot[PIPE_SLOTS];
 	struct sila_scanner *s;
 	hs_stream_t *stream;
-	sila_read_fn read;    /* a streamed text, or */
-	void *ctx;
-	const char *text;     /* one held whole */
-	size_t len;
-	int stop;             /* the validating side gave up */
+	int stop;             /* the calling thread gave up */
 	int failed;           /* Hyperscan failed: err says how */
 	char err[128];
 };
 
-/* Waits until slot is (full) or is not (!full), or the pipe stops; returns whether it stopped. */
-static int pipe_wait(struct pipe *p, struct slot *sl, int full)
+/* Waits until slot is in state st, or the pipe stops; returns whether it stopped first. */
+static int pipe_wait(struct pipe *p, struct slot *sl, enum slot_state st)
 {
 	int stopped;
 
 	pthread_mutex_lock(&p->mu);
-	while (sl->full != full && !p->stop)
+	while (sl->state != st && !p->stop)
 		pthread_cond_wait(&p->cv, &p->mu);
-	stopped = p->stop && sl->full != full;
+	stopped = sl->state != st;
 	pthread_mutex_unlock(&p->mu);
 	return stopped;
 }
 
-static void pipe_hand_over(struct pipe *p, struct slot *sl, int full)
+static void pipe_set(struct pipe *p, struct slot *sl, enum slot_state st)
 {
 	pthread_mutex_lock(&p->mu);
-	sl->full = full;
+	sl->state = st;
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 }
 
 /*
- * The scanning thread: reads or slices the text chunk by chunk, runs
- * Hyperscan over each and hands it on with its candidates. Once the cap
- * on candidates stops Hyperscan, the rest of the text still passes (a
- * stream must be read to its end) but is not scanned.
+ * The scanning thread: runs Hyperscan over each chunk read and hands it
+ * back with its candidates. Once the cap on candidates stops Hyperscan,
+ * the rest of the text still passes (a stream is read to its end) but is
+ * not scanned; a failure is passed on as the end of the text.
  */
 static void *pipe_scan(void *arg)
 {
 	struct pipe *p = arg;
-	size_t pos = 0;
 	int stopped = 0;
 
 	for (unsigned k = 0;; k++) {
 		struct slot *sl = &p->slot[k % PIPE_SLOTS];
-		size_t n;
 
-		if (pipe_wait(p, sl, 0))
+		if (pipe_wait(p, sl, SLOT_READ))
 			break;
 		sl->c.n = sl->c.total = 0;
 		sl->c.truncated = 0;
-		if (p->text) {
-			n = p->len - pos < STREAM_CHUNK ? p->len - pos : STREAM_CHUNK;
-			sl->data = p->text + pos;
-		} else {
-			n = p->read(p->ctx, sl->buf, STREAM_CHUNK);
-			sl->data = sl->buf;
-		}
-		if (n == 0) {
+		if (sl->n == 0) {
 			hs_close_stream(p->stream, p->s->scratch2, stopped ? NULL : on_match, &sl->c);
 			p->stream = NULL;
-		} else if (n != (size_t)-1 && !stopped) {
-			hs_error_t rc = hs_scan_stream(p->stream, sl->data, (unsigned)n, 0,
+		} else if (!stopped && !p->failed) {
+			hs_error_t rc = hs_scan_stream(p->stream, sl->data, (unsigned)sl->n, 0,
 						       p->s->scratch2, on_match, &sl->c);
 
 			if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
 				snprintf(p->err, sizeof(p->err), "Hyperscan scan failed (%d)", (int)rc);
 				p->failed = 1;
-				n = (size_t)-1;
 			}
 			stopped = rc == HS_SCAN_TERMINATED;
 		}
-		if (n != (size_t)-1)
-			pos += n;
-		sl->n = n;
-		pipe_hand_over(p, sl, 1);
-		if (n == 0 || n == (size_t)-1)
+		pipe_set(p, sl, SLOT_SCANNED);
+		if (sl->n == 0)
 			break;
 	}
 	return NULL;
@@ -923,6 +912,8 @@ static void take_cands(struct run *r, const struct cands *c)
 	r->c.total += c->total;
 	if (c->truncated || k < c->n)
 		r->c.truncated = 1;
+	if (!k)
+		return;
 	if (r->c.n + k > r->c.alloc) {
 		size_t na = r->c.alloc ? r->c.alloc : 256;
 		struct cand *v;
@@ -940,6 +931,36 @@ static void take_cands(struct run *r, const struct cands *c)
 	r->c.n += k;
 }
 
+/* Where the chunks of a text come from: a stream to read, or a text held whole. */
+struct source {
+	sila_read_fn read;
+	void *ctx;
+	const char *text;
+	size_t len, pos;
+	int ended;
+};
+
+/* Reads (or slices) the next chunk into sl and hands it to Hyperscan; -1 when reading failed. */
+static int pipe_fill(struct pipe *p, struct slot *sl, struct source *src)
+{
+	size_t n;
+
+	if (src->text) {
+		n = src->len - src->pos < STREAM_CHUNK ? src->len - src->pos : STREAM_CHUNK;
+		sl->data = src->text + src->pos;
+	} else {
+		n = src->read(src->ctx, sl->buf, STREAM_CHUNK);
+		sl->data = sl->buf;
+		if (n == (size_t)-1)
+			return -1;
+	}
+	src->pos += n;
+	src->ended = n == 0;
+	sl->n = n;
+	pipe_set(p, sl, SLOT_READ);
+	return 0;
+}
+
 /*
  * Scans a text held whole (text, len) or streamed (read, ctx) in two
  * threads. A streamed text is kept only as far back as pending candidates
@@ -950,12 +971,14 @@ static int scan_piped(struct sila_scanner *s, const char *text, size_t len, sila
 		      void *ctx, int paged, const struct sila_scan_opts *o, json_t **findings,
 		      json_t **tags, int *truncated, char *err, size_t errlen)
 {
+	struct source src = { read, ctx, text, len, 0, 0 };
 	struct pipe p;
 	struct run r;
 	pthread_t tid;
 	char *buf = NULL;
 	size_t cap = STREAM_CHUNK + 4 * s->win + 4 * SPAN_MAX, held = 0;
-	int ret = SILA_FAILED, started = 0, ok = 1;
+	unsigned filled = 0;
+	int ret = SILA_FAILED, ok = 1;
 
 	*findings = NULL;
 	*tags = NULL;
@@ -981,10 +1004,6 @@ static int scan_piped(struct sila_scanner *s, const char *text, size_t len, sila
 			goto oom;
 	}
 	p.s = s;
-	p.read = read;
-	p.ctx = ctx;
-	p.text = text;
-	p.len = len;
 	r.text = text ? text : buf;
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
@@ -992,18 +1011,24 @@ static int scan_piped(struct sila_scanner *s, const char *text, size_t len, sila
 		snprintf(err, errlen, "cannot start the scanning thread");
 		goto destroy;
 	}
-	started = 1;
-	for (unsigned k = 0;; k++) {
+	pthread_setname_np(tid, "sila-hs");
+	/* Two chunks ahead: one for Hyperscan now, one for when it is done. */
+	while (ok && !src.ended && filled < 2)
+		ok = pipe_fill(&p, &p.slot[filled++ % PIPE_SLOTS], &src) == 0;
+	if (!ok)
+		snprintf(err, errlen, "input ended inside the text");
+	for (unsigned k = 0; ok; k++) {
 		struct slot *sl = &p.slot[k % PIPE_SLOTS];
 		size_t n, keep_from;
 
-		pipe_wait(&p, sl, 1);
-		n = sl->n;
-		if (n == (size_t)-1) {
-			if (!p.failed)
-				snprintf(err, errlen, "input ended inside the text");
+		pipe_wait(&p, sl, SLOT_SCANNED);
+		if (p.failed) {
+			snprintf(err, errlen, "%s", p.err);
 			ok = 0;
-		} else if (n && !text) {
+			break;
+		}
+		n = sl->n;
+		if (n && !text) {
 			if (held + n > cap) {
 				/* Candidates waiting on a long run of context: grow rather than lose them. */
 				char *nb = realloc(buf, held + n);
@@ -1011,20 +1036,24 @@ static int scan_piped(struct sila_scanner *s, const char *text, size_t len, sila
 				if (!nb) {
 					snprintf(err, errlen, "out of memory");
 					ok = 0;
-				} else {
-					buf = nb;
-					cap = held + n;
-					r.text = buf;
+					break;
 				}
+				buf = nb;
+				cap = held + n;
+				r.text = buf;
 			}
-			if (ok)
-				memcpy(buf + held, sl->data, n);
+			memcpy(buf + held, sl->data, n);
 		}
-		if (ok)
-			take_cands(&r, &sl->c);
-		pipe_hand_over(&p, sl, 0);
-		if (!ok || n == 0)
+		take_cands(&r, &sl->c);
+		pipe_set(&p, sl, SLOT_FREE);
+		if (n == 0)
 			break;
+		/* The next chunk is read while Hyperscan scans the one after this. */
+		if (!src.ended && pipe_fill(&p, &p.slot[filled++ % PIPE_SLOTS], &src) != 0) {
+			snprintf(err, errlen, "input ended inside the text");
+			ok = 0;
+			break;
+		}
 		held += n;
 		r.len = held;
 		validate_ready(&r, 0);
@@ -1047,22 +1076,17 @@ static int scan_piped(struct sila_scanner *s, const char *text, size_t len, sila
 	}
 	if (ok)
 		ret = finish(&r, o, findings, tags, truncated, err, errlen);
-	else if (p.failed)
-		snprintf(err, errlen, "%s", p.err);
-	goto join;
-oom:
-	snprintf(err, errlen, "out of memory");
-	goto out;
-join:
 	pthread_mutex_lock(&p.mu);
 	p.stop = 1;
 	pthread_cond_broadcast(&p.cv);
 	pthread_mutex_unlock(&p.mu);
-	if (started)
-		pthread_join(tid, NULL);
+	pthread_join(tid, NULL);
 destroy:
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);
+	goto out;
+oom:
+	snprintf(err, errlen, "out of memory");
 out:
 	if (p.stream)
 		hs_close_stream(p.stream, s->scratch, NULL, NULL);

@@ -11,6 +11,7 @@
  * Usage:   sila-scan [options] < records > records
  * Example: sila-unpack notes.txt | sila-extract | sila-scan --reveal
  */
+#define _GNU_SOURCE /* pthread_setname_np */
 #include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -258,6 +259,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	if (pthread_create(&wtid, NULL, writer, NULL) != 0)
 		sila_die("cannot start the output thread");
+	pthread_setname_np(wtid, "sila-out");
 	sila_record_init(&rec, SILA_MAX_TEXT_DEFAULT);
 	/*
 	 * Long texts are scanned as they stream by, never held whole: memory
@@ -265,7 +267,7 @@ int main(int argc, char **argv)
 	 */
 	rec.stream_min = SILA_SCAN_PIPE_MIN;
 	while ((st = sila_record_read(stdin, &rec)) == SILA_OK) {
-		json_t *trace = json_object_get(rec.hdr, "trace");
+		json_t *trace = json_object_get(rec.hdr, "trace"), *hdr;
 
 		if (!trace) {
 			trace = json_object();
@@ -299,7 +301,10 @@ int main(int argc, char **argv)
 						    "too many candidate matches; the rest were not examined");
 			}
 		}
-		if (put_record(json_incref(rec.hdr)) != 0)
+		/* The writer owns the header from here: no count is shared between threads. */
+		hdr = rec.hdr;
+		rec.hdr = NULL;
+		if (put_record(hdr) != 0)
 			break;
 	}
 	end_records(wtid);

@@ -753,12 +753,16 @@ static void expect_load_error(const char *dir, const char *rules, unsigned line,
 struct memread {
 	const char *text;
 	size_t len, pos, step;
+	size_t fail_at;   /* reading fails from here on (0: never) */
 };
 
 static size_t read_mem(void *ctx, char *buf, size_t n)
 {
 	struct memread *m = ctx;
 	size_t k = m->len - m->pos;
+
+	if (m->fail_at && m->pos >= m->fail_at)
+		return (size_t)-1;
 
 	if (k > n)
 		k = n;
@@ -820,7 +824,7 @@ static void test_long_text(void **state)
 
 	/* Streamed in pieces that never line up with the chunks, the same findings. */
 	for (size_t step = 777777; step > 0; step = step == 777777 ? 65536 : 0) {
-		struct memread m = { text, len, 0, step };
+		struct memread m = { text, len, 0, step, 0 };
 
 		if (sila_scan_stream(fx->scanner, read_mem, &m, 0, &o, &f, &t, &truncated, err,
 				     sizeof(err)) != SILA_OK)
@@ -835,6 +839,17 @@ static void test_long_text(void **state)
 		json_decref(t);
 	}
 	json_decref(held);
+
+	/* A stream that breaks off is an error, not a shorter text. */
+	{
+		struct memread m = { text, len, 0, 65536, 3 * mib };
+
+		err[0] = '\0';
+		assert_int_equal(sila_scan_stream(fx->scanner, read_mem, &m, 0, &o, &f, &t,
+						  &truncated, err, sizeof(err)), SILA_FAILED);
+		assert_string_equal(err, "input ended inside the text");
+		assert_null(f);
+	}
 
 	/* The cap on candidates holds across chunks and says so. */
 	for (size_t i = 0; i + 14 < len; i += 14)
