@@ -814,6 +814,13 @@ static int finish(struct run *r, const struct sila_scan_opts *o, json_t **findin
 /* Chunks in flight: one being validated, one being scanned, one read ahead. */
 #define PIPE_SLOTS 3
 
+/*
+ * Room before each streamed chunk for what is kept of the text before it
+ * (a few hundred bytes of context; at most twice the widest window of
+ * 10000 bytes and a match), so chunks are validated where they were read.
+ */
+#define PIPE_PREFIX ((size_t)64 << 10)
+
 /* Where a chunk is: free, read and waiting for Hyperscan, scanned and waiting for validation. */
 enum slot_state { SLOT_FREE, SLOT_READ, SLOT_SCANNED };
 
@@ -949,8 +956,8 @@ static int pipe_fill(struct pipe *p, struct slot *sl, struct source *src)
 		n = src->len - src->pos < STREAM_CHUNK ? src->len - src->pos : STREAM_CHUNK;
 		sl->data = src->text + src->pos;
 	} else {
-		n = src->read(src->ctx, sl->buf, STREAM_CHUNK);
-		sl->data = sl->buf;
+		n = src->read(src->ctx, sl->buf + PIPE_PREFIX, STREAM_CHUNK);
+		sl->data = sl->buf + PIPE_PREFIX;
 		if (n == (size_t)-1)
 			return -1;
 	}
@@ -975,8 +982,7 @@ static int scan_piped(struct sila_scanner *s, const char *text, size_t len, sila
 	struct pipe p;
 	struct run r;
 	pthread_t tid;
-	char *buf = NULL;
-	size_t cap = STREAM_CHUNK + 4 * s->win + 4 * SPAN_MAX, held = 0;
+	struct slot *prev = NULL;  /* the slot of the chunk before, holding what is kept */
 	unsigned filled = 0;
 	int ret = SILA_FAILED, ok = 1;
 
@@ -995,16 +1001,15 @@ static int scan_piped(struct sila_scanner *s, const char *text, size_t len, sila
 		}
 	}
 	if (run_init(&r, s, o, paged) != SILA_OK ||
-	    hs_open_stream(s->sdb, 0, &p.stream) != HS_SUCCESS ||
-	    (!text && !(buf = malloc(cap))))
+	    hs_open_stream(s->sdb, 0, &p.stream) != HS_SUCCESS)
 		goto oom;
 	for (int i = 0; i < PIPE_SLOTS; i++) {
 		p.slot[i].c.max = r.c.max;
-		if (!text && !(p.slot[i].buf = malloc(STREAM_CHUNK)))
+		if (!text && !(p.slot[i].buf = malloc(PIPE_PREFIX + STREAM_CHUNK)))
 			goto oom;
 	}
 	p.s = s;
-	r.text = text ? text : buf;
+	r.text = text;
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
 	if (pthread_create(&tid, NULL, pipe_scan, &p) != 0) {
@@ -1028,40 +1033,49 @@ static int scan_piped(struct sila_scanner *s, const char *text, size_t len, sila
 			break;
 		}
 		n = sl->n;
-		if (n && !text) {
-			if (held + n > cap) {
-				/* Candidates waiting on a long run of context: grow rather than lose them. */
-				char *nb = realloc(buf, held + n);
-
-				if (!nb) {
-					snprintf(err, errlen, "out of memory");
-					ok = 0;
-					break;
-				}
-				buf = nb;
-				cap = held + n;
-				r.text = buf;
-			}
-			memcpy(buf + held, sl->data, n);
-		}
 		take_cands(&r, &sl->c);
-		pipe_set(&p, sl, SLOT_FREE);
 		if (n == 0)
 			break;
-		/* The next chunk is read while Hyperscan scans the one after this. */
+		if (text) {
+			pipe_set(&p, sl, SLOT_FREE);
+		} else if (r.len <= PIPE_PREFIX) {
+			/*
+			 * What is kept of the text so far goes just before the new
+			 * chunk, in the room left in its buffer: the chunk itself is
+			 * never copied.
+			 */
+			char *at = sl->buf + PIPE_PREFIX - r.len;
+
+			if (r.len)
+				memcpy(at, r.text, r.len);
+			r.text = at;
+			r.len += n;
+		} else {
+			/*
+			 * Cannot happen: what is kept is at most twice the widest
+			 * window plus a match, and windows are at most 10000 bytes.
+			 */
+			snprintf(err, errlen, "the context kept outgrew its room");
+			ok = 0;
+			break;
+		}
+		/* The chunk before this one is no longer needed: its slot takes the next. */
+		if (!text && prev)
+			pipe_set(&p, prev, SLOT_FREE);
+		prev = sl;
 		if (!src.ended && pipe_fill(&p, &p.slot[filled++ % PIPE_SLOTS], &src) != 0) {
 			snprintf(err, errlen, "input ended inside the text");
 			ok = 0;
 			break;
 		}
-		held += n;
-		r.len = held;
+		if (text)
+			r.len += n;
 		validate_ready(&r, 0);
 		settle(&r, 0);
 		if (text)
 			continue;
 		/* Keep what pending candidates and the context of future ones need. */
-		keep_from = r.off + held > 2 * r.win + SPAN_MAX ? r.off + held - 2 * r.win - SPAN_MAX : r.off;
+		keep_from = r.off + r.len > 2 * r.win + SPAN_MAX ? r.off + r.len - 2 * r.win - SPAN_MAX : r.off;
 		for (size_t i = 0; i < r.c.n; i++) {
 			size_t need = r.c.v[i].to > r.win + SPAN_MAX ? r.c.v[i].to - r.win - SPAN_MAX : 0;
 
@@ -1069,10 +1083,9 @@ static int scan_piped(struct sila_scanner *s, const char *text, size_t len, sila
 				keep_from = need < r.off ? r.off : need;
 		}
 		count_pages(&r, keep_from);
-		memmove(buf, buf + (keep_from - r.off), r.off + held - keep_from);
-		held -= keep_from - r.off;
+		r.text += keep_from - r.off;
+		r.len -= keep_from - r.off;
 		r.off = keep_from;
-		r.len = held;
 	}
 	if (ok)
 		ret = finish(&r, o, findings, tags, truncated, err, errlen);
@@ -1094,7 +1107,6 @@ out:
 		free(p.slot[i].buf);
 		free(p.slot[i].c.v);
 	}
-	free(buf);
 	run_release(&r);
 	return ret;
 }

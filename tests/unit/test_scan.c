@@ -863,6 +863,47 @@ static void test_long_text(void **state)
 	free(text);
 }
 
+/* The widest windows a rule may have keep the most context between chunks, and it fits. */
+static void test_widest_windows(void **state)
+{
+	static const char rules[] =
+		"[t.pnr]\n"
+		"expression = \\d{6}(?:\\d{2})?[-+]?\\d{4}\n"
+		"validator = personnummer\n"
+		"context = personnummer\n"
+		"negative = tel\n"
+		"window = 10000\n"
+		"negative-window = 10000\n";
+	const size_t len = (size_t)9 << 20;
+	char dir[64], err[256], *text = malloc(len);
+	struct fixture fx;
+	struct sila_scan_opts o;
+	struct memread m;
+	json_t *f, *t;
+	int truncated;
+
+	(void)state;
+	assert_non_null(text);
+	make_dir(dir);
+	assert_int_equal(test_write_file(dir, "a.rules", rules), 0);
+	load(&fx, dir, NULL);
+	memset(text, 'x', len);
+	for (size_t i = 0; i + 30 < len; i += 4093)
+		memcpy(text + i, " 000101-2384 ", 13);
+	memset(&o, 0, sizeof(o));
+	o.today = today;
+	m = (struct memread){ text, len, 0, 100000, 0 };
+	if (sila_scan_stream(fx.scanner, read_mem, &m, 0, &o, &f, &t, &truncated, err,
+			     sizeof(err)) != SILA_OK)
+		fail_msg("sila_scan_stream: %s", err);
+	assert_int_equal(json_array_size(f), 1);
+	assert_int_equal(jint(json_array_get(f, 0), "count"), (len - 31) / 4093 + 1);
+	json_decref(f);
+	json_decref(t);
+	unload(&fx);
+	free(text);
+}
+
 static void test_rule_file_errors(void **state)
 {
 	char dir[64];
@@ -1179,6 +1220,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_bad_expression, remove_tmp_dir),
 		cmocka_unit_test_teardown(test_rule_without_validator, remove_tmp_dir),
 		cmocka_unit_test_teardown(test_keywords_folded, remove_tmp_dir),
+		cmocka_unit_test_teardown(test_widest_windows, remove_tmp_dir),
 		cmocka_unit_test_teardown(test_hash_covers_policy, remove_tmp_dir),
 		cmocka_unit_test(test_db_cache),
 	};
