@@ -90,52 +90,63 @@ static char *expression(const char *kw)
 	return e;
 }
 
-/* Records one keyword text's place in rule's list, or fails when memory is short. */
+/* One keyword as a list holds it: which rule's list, which text, which way. */
+struct entry {
+	size_t list;   /* rule * 2 + enum sila_kwlist */
+	size_t kw;
+	unsigned char variant;
+};
+
+/*
+ * Interns the keyword texts of every rule's two lists and records which
+ * list holds which text in which way; fails when memory is short.
+ */
 static int add_lists(struct sila_kwset *k, char ***texts, size_t *ntexts, size_t *alloc,
 		     const struct sila_rules *rules)
 {
-	for (size_t r = 0; r < rules->nrules; r++)
-		for (int list = 0; list < 2; list++) {
-			char **kws = list == SILA_KW_CONTEXT ? rules->rule[r].context
-							     : rules->rule[r].negative;
+	struct entry *e = NULL;
+	size_t n = 0, cap = 0;
+	int ret = SILA_FAILED;
 
-			for (char **kw = kws; kw && *kw; kw++) {
-				size_t kl = strlen(*kw);
-				int open_start = (*kw)[0] == '*', open_end = kl > 1 && (*kw)[kl - 1] == '*';
+	for (size_t l = 0; l < rules->nrules * 2; l++) {
+		const struct sila_rule *ru = &rules->rule[l / 2];
 
-				kl -= (size_t)open_start + (size_t)open_end;
-				if (kl && intern(texts, ntexts, alloc, *kw + open_start, kl) == SIZE_MAX)
-					return SILA_FAILED;
+		for (char **kw = l % 2 == SILA_KW_CONTEXT ? ru->context : ru->negative; kw && *kw; kw++) {
+			size_t kl = strlen(*kw);
+			int open_start = (*kw)[0] == '*', open_end = kl > 1 && (*kw)[kl - 1] == '*';
+
+			kl -= (size_t)open_start + (size_t)open_end;
+			if (!kl)
+				continue;
+			if (n == cap) {
+				struct entry *g = realloc(e, (cap = cap ? cap * 2 : 64) * sizeof(*g));
+
+				if (!g)
+					goto out;
+				e = g;
 			}
+			e[n].list = l;
+			e[n].variant = (unsigned char)(open_start && open_end ? V_OPEN_BOTH :
+						       open_start ? V_OPEN_START :
+						       open_end ? V_OPEN_END : V_EXACT);
+			if ((e[n++].kw = intern(texts, ntexts, alloc, *kw + open_start, kl)) == SIZE_MAX)
+				goto out;
 		}
+	}
 	k->nkw = *ntexts;
 	k->nrules = rules->nrules;
 	k->member = calloc(rules->nrules * 2 * (k->nkw ? k->nkw : 1), 1);
 	k->has = calloc(rules->nrules * 2 + 1, 1);
 	if (!k->member || !k->has)
-		return SILA_FAILED;
-	for (size_t r = 0; r < rules->nrules; r++)
-		for (int list = 0; list < 2; list++) {
-			char **kws = list == SILA_KW_CONTEXT ? rules->rule[r].context
-							     : rules->rule[r].negative;
-
-			for (char **kw = kws; kw && *kw; kw++) {
-				size_t kl = strlen(*kw);
-				int open_start = (*kw)[0] == '*', open_end = kl > 1 && (*kw)[kl - 1] == '*';
-				size_t id;
-
-				kl -= (size_t)open_start + (size_t)open_end;
-				if (!kl)
-					continue;
-				id = intern(texts, ntexts, alloc, *kw + open_start, kl);
-				k->member[(r * 2 + (size_t)list) * k->nkw + id] |=
-					(unsigned char)(open_start && open_end ? V_OPEN_BOTH :
-							open_start ? V_OPEN_START :
-							open_end ? V_OPEN_END : V_EXACT);
-				k->has[r * 2 + (size_t)list] = 1;
-			}
-		}
-	return SILA_OK;
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		k->member[e[i].list * k->nkw + e[i].kw] |= e[i].variant;
+		k->has[e[i].list] = 1;
+	}
+	ret = SILA_OK;
+out:
+	free(e);
+	return ret;
 }
 
 struct sila_kwset *sila_kwset_new(const struct sila_rules *rules, char *err, size_t errlen)
