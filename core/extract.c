@@ -1,10 +1,16 @@
 /*
  * extract.c - type detection with libmagic and dispatch to the extractors.
+ *
+ * libmagic is asked only when a cheap look cannot answer as it would:
+ * small plain text, and PDF, RTF and the zip-based office formats by their
+ * signatures, are typed here.
  */
 #define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <magic.h>
 
 #include "charset.h"
@@ -133,10 +139,15 @@ void sila_extractor_warm_up(struct sila_extractor *x)
 	sila_text_release(&t);
 }
 
+static const char *sniff_type(const char *data, size_t len);
+
 int sila_extract_streamable(struct sila_extractor *x, const char *head, size_t n,
 			    const char **type)
 {
-	const char *t = magic_buffer(x->magic, head, n);
+	const char *t = sniff_type(head, n);
+
+	if (!t)
+		t = magic_buffer(x->magic, head, n);
 
 	if (!t)
 		t = "application/octet-stream";
@@ -216,23 +227,175 @@ static const char *plain_text_type(const char *data, size_t len)
 	return "text/plain";
 }
 
+/* The parts of a zip that tell its document type, as bits. */
+enum {
+	PART_DOCX = 1, PART_XLSX = 2, PART_PPTX = 4, PART_ODF_CONTENT = 8, PART_ODF_MANIFEST = 16
+};
+
+/*
+ * Which of the telling parts the zip holds, in one pass over its entries
+ * (as sila_zip_has would find each, stopping where the zip breaks).
+ */
+static unsigned zip_parts(const char *data, size_t len)
+{
+	static const char *const names[] = {
+		"word/document.xml", "xl/workbook.xml", "ppt/presentation.xml",
+		"content.xml", "META-INF/manifest.xml"
+	};
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	unsigned found = 0;
+
+	if (!a)
+		return 0;
+	archive_read_support_format_zip(a);
+	if (archive_read_open_memory(a, data, len) == ARCHIVE_OK)
+		while (found != 31 && archive_read_next_header(a, &e) == ARCHIVE_OK) {
+			const char *n = archive_entry_pathname(e);
+
+			for (unsigned i = 0; n && i < sizeof(names) / sizeof(names[0]); i++)
+				if (strcmp(n, names[i]) == 0)
+					found |= 1u << i;
+		}
+	archive_read_free(a);
+	return found;
+}
+
+/* The type a zip holding these parts is refined to, or NULL when none. */
+static const char *zip_parts_type(unsigned parts)
+{
+	if (parts & PART_DOCX)
+		return DOCX_TYPE;
+	if (parts & PART_XLSX)
+		return XLSX_TYPE;
+	if (parts & PART_PPTX)
+		return PPTX_TYPE;
+	/* OpenDocument whose mimetype entry is not first, which libmagic needs. */
+	if ((parts & PART_ODF_CONTENT) && (parts & PART_ODF_MANIFEST))
+		return "application/vnd.oasis.opendocument.text";
+	return NULL;
+}
+
 /* Refines libmagic's answer for zip-based documents it calls plain zip. */
 static const char *refine_zip(const char *data, size_t len, const char *type)
 {
+	const char *t;
+
 	if (strcmp(type, "application/zip") != 0 && strcmp(type, "application/octet-stream") != 0)
 		return type;
 	if (len < 4 || memcmp(data, "PK\3\4", 4) != 0)
 		return type;
-	if (sila_zip_has(data, len, "word/document.xml"))
-		return DOCX_TYPE;
-	if (sila_zip_has(data, len, "xl/workbook.xml"))
-		return XLSX_TYPE;
-	if (sila_zip_has(data, len, "ppt/presentation.xml"))
-		return PPTX_TYPE;
-	/* OpenDocument whose mimetype entry is not first, which libmagic needs. */
-	if (sila_zip_has(data, len, "content.xml") && sila_zip_has(data, len, "META-INF/manifest.xml"))
-		return "application/vnd.oasis.opendocument.text";
-	return type;
+	t = zip_parts_type(zip_parts(data, len));
+	return t ? t : type;
+}
+
+/* Little-endian integers of the zip format. */
+static size_t le16(const unsigned char *p)
+{
+	return (size_t)p[0] | (size_t)p[1] << 8;
+}
+
+static size_t le32(const unsigned char *p)
+{
+	return (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 | (size_t)p[3] << 24;
+}
+
+/*
+ * An OpenDocument zip as libmagic knows it: the first entry, stored
+ * without an extra field, is "mimetype" and holds exactly one of the types
+ * the extractor reads. NULL otherwise, and also when the zip's first
+ * kilobytes name OOXML parts, which libmagic's OOXML test would look at.
+ */
+static const char *sniff_odf(const unsigned char *p, size_t len)
+{
+	static const char *const types[] = {
+		"application/vnd.oasis.opendocument.text",
+		"application/vnd.oasis.opendocument.spreadsheet",
+		"application/vnd.oasis.opendocument.presentation",
+	};
+	size_t n = le16(p + 26), size = le32(p + 18), head = len < 16384 ? len : 16384;
+
+	if (n != 8 || le16(p + 28) != 0 || memcmp(p + 30, "mimetype", 8) != 0 || le16(p + 8) != 0 ||
+	    size != le32(p + 22) || 38 + size > len)
+		return NULL;
+	if (memmem(p, head, "[Content_Types].xml", 19) || memmem(p, head, "_rels/.rels", 11))
+		return NULL;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (size == strlen(types[i]) && memcmp(p + 38, types[i], size) == 0)
+			return types[i];
+	return NULL;
+}
+
+/*
+ * An Office Open XML zip whose type libmagic and refine_zip would agree
+ * on: the first entry is "[Content_Types].xml" or "_rels/.rels", every
+ * entry header in the stretch libmagic searches (and more) that names a
+ * part directory names the same one (word/, xl/ or ppt/), and the zip's
+ * parts refine to that directory's type. NULL when in doubt.
+ */
+static const char *sniff_ooxml(const char *data, size_t len)
+{
+	static const struct {
+		const char *dir;
+		const char *type;
+	} dirs[] = {
+		{ "word/", DOCX_TYPE }, { "xl/", XLSX_TYPE }, { "ppt/", PPTX_TYPE }, { "visio/", NULL },
+	};
+	const unsigned char *p = (const unsigned char *)data;
+	size_t n = le16(p + 26), end, first = le32(p + 18);
+	const char *seen, *q;
+	int which = -1;
+
+	if (!((n == 19 && 30 + n <= len && memcmp(p + 30, "[Content_Types].xml", 19) == 0) ||
+	      (n == 11 && 30 + n <= len && memcmp(p + 30, "_rels/.rels", 11) == 0)))
+		return NULL;
+	/*
+	 * libmagic searches a few KiB past the first entry's data for the next
+	 * headers; 64 KiB past it covers that with room to spare.
+	 */
+	if (first > 65536)
+		return NULL;
+	end = first + 30 + n + 65536 < len ? first + 30 + n + 65536 : len;
+	for (q = data; (q = memmem(q, end - (size_t)(q - data), "PK\3\4", 4)); q += 4) {
+		size_t at = (size_t)(q - data) + 30;
+
+		for (int i = 0; i < (int)(sizeof(dirs) / sizeof(dirs[0])); i++) {
+			size_t dn = strlen(dirs[i].dir);
+
+			if (at + dn > len || memcmp(data + at, dirs[i].dir, dn) != 0)
+				continue;
+			if (which >= 0 && which != i)
+				return NULL;
+			which = i;
+		}
+		if ((size_t)(q - data) + 4 >= end)
+			break;
+	}
+	if (which < 0 || !dirs[which].type)
+		return NULL;
+	seen = zip_parts_type(zip_parts(data, len));
+	return seen && strcmp(seen, dirs[which].type) == 0 ? seen : NULL;
+}
+
+/*
+ * The type of a document whose signature says it as libmagic would, so
+ * that libmagic need not be asked: PDF, RTF, and the zip-based office
+ * formats. NULL when libmagic should decide.
+ */
+static const char *sniff_type(const char *data, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)data;
+
+	if (len >= 5 && memcmp(data, "%PDF-", 5) == 0)
+		return "application/pdf";
+	if (len >= 5 && memcmp(data, "{\\rtf", 5) == 0)
+		return "text/rtf";
+	if (len >= 30 && memcmp(data, "PK\3\4", 4) == 0) {
+		const char *t = sniff_odf(p, len);
+
+		return t ? t : sniff_ooxml(data, len);
+	}
+	return NULL;
 }
 
 /* Flat OpenDocument (.fodt, .fods, .fodp) is XML to libmagic; its root says what it is. */
@@ -259,6 +422,8 @@ void sila_extract(struct sila_extractor *x, const char *data, size_t len,
 		return;
 	}
 	t = plain_text_type(data, len);
+	if (!t)
+		t = sniff_type(data, len);
 	if (!t)
 		t = magic_buffer(x->magic, data, len);
 	if (!t)
