@@ -378,6 +378,19 @@ static const char *sniff_ooxml(const char *data, size_t len)
 }
 
 /*
+ * Whether libmagic's CSV test, which comes before its signatures, could
+ * take the data for CSV: it gives up at once unless the first line holds
+ * a comma, or a quote that makes it read on.
+ */
+static int csv_possible(const char *data, size_t len)
+{
+	for (size_t i = 0; i < len && data[i] != '\n'; i++)
+		if (data[i] == '"' || data[i] == ',')
+			return 1;
+	return 0;
+}
+
+/*
  * The type of a document whose signature says it as libmagic would, so
  * that libmagic need not be asked: PDF, RTF, and the zip-based office
  * formats. NULL when libmagic should decide.
@@ -386,9 +399,9 @@ static const char *sniff_type(const char *data, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)data;
 
-	if (len >= 5 && memcmp(data, "%PDF-", 5) == 0)
+	if (len >= 5 && memcmp(data, "%PDF-", 5) == 0 && !csv_possible(data, len))
 		return "application/pdf";
-	if (len >= 5 && memcmp(data, "{\\rtf", 5) == 0)
+	if (len >= 5 && memcmp(data, "{\\rtf", 5) == 0 && !csv_possible(data, len))
 		return "text/rtf";
 	if (len >= 30 && memcmp(data, "PK\3\4", 4) == 0) {
 		const char *t = sniff_odf(p, len);
