@@ -423,6 +423,53 @@ static const char *refine_xml(const char *data, size_t len, const char *type)
 	return type;
 }
 
+/*
+ * The MIME type of a non-empty document, kept in x->type: small plain text
+ * and signatures first, then libmagic, refined for zips and flat
+ * OpenDocument, and text that libmagic cannot name.
+ */
+static const char *detect(struct sila_extractor *x, const char *data, size_t len)
+{
+	const char *t = plain_text_type(data, len);
+
+	if (!t)
+		t = sniff_type(data, len);
+	if (!t)
+		t = magic_buffer(x->magic, data, len);
+	if (!t)
+		t = "application/octet-stream";
+	t = refine_xml(data, len, refine_zip(data, len, t));
+	if (strcmp(t, "application/octet-stream") == 0 && sila_charset_looks_like_text(data, len))
+		t = "text/plain";
+	snprintf(x->type, sizeof(x->type), "%s", t);
+	return x->type;
+}
+
+int sila_extract_verbatim(struct sila_extractor *x, const char *data, size_t len,
+			  const char **type)
+{
+	const char *t;
+	enum kind k;
+	size_t bom;
+
+	/*
+	 * What sila_extract_plain would copy unchanged: UTF-8 through and
+	 * through, no byte order mark, nothing sila_charset_detect takes for
+	 * UTF-16, within the text limit. Checked before the type, so that
+	 * libmagic sees only valid text here.
+	 */
+	if (len == 0 || (x->lim.max_text && len > x->lim.max_text) || !sila_utf8_valid(data, len) ||
+	    strcmp(sila_charset_detect(data, len, &bom), "UTF-8") != 0 || bom)
+		return 0;
+	t = detect(x, data, len);
+	k = kind_of(t);
+	/* Plain text, or text libmagic names but sila_extract reads as plain. */
+	if (k != K_PLAIN && !(k == K_NONE && sila_charset_looks_like_text(data, len)))
+		return 0;
+	*type = t;
+	return 1;
+}
+
 void sila_extract(struct sila_extractor *x, const char *data, size_t len,
 		  const char *name, struct sila_text *out, const char **type)
 {
@@ -434,18 +481,8 @@ void sila_extract(struct sila_extractor *x, const char *data, size_t len,
 		*type = x->type;
 		return;
 	}
-	t = plain_text_type(data, len);
-	if (!t)
-		t = sniff_type(data, len);
-	if (!t)
-		t = magic_buffer(x->magic, data, len);
-	if (!t)
-		t = "application/octet-stream";
-	t = refine_xml(data, len, refine_zip(data, len, t));
-	if (strcmp(t, "application/octet-stream") == 0 && sila_charset_looks_like_text(data, len))
-		t = "text/plain";
-	snprintf(x->type, sizeof(x->type), "%s", t);
-	*type = x->type;
+	t = detect(x, data, len);
+	*type = t;
 
 	switch (kind_of(t)) {
 	case K_PDF: sila_extract_pdf(data, len, x->ocr, out); break;

@@ -40,6 +40,17 @@ int sila_extract_streamable(struct sila_extractor *x, const char *head, size_t n
 			    const char **type);
 
 /*
+ * Whether the len bytes at data are a document whose text sila_extract
+ * would give as those very bytes, with no warning: plain text in valid
+ * UTF-8 without a byte order mark, within the text limit. *type then
+ * receives its MIME type, as sila_extract would. Lets a caller pass a
+ * large text on without copying it. Cheap checks come first: libmagic
+ * is asked only about valid UTF-8.
+ */
+int sila_extract_verbatim(struct sila_extractor *x, const char *data, size_t len,
+			  const char **type);
+
+/*
  * Turns on OCR for images and image-only PDF pages, with the Tesseract
  * languages lang ("swe"). Returns SILA_OK, or SILA_FAILED with the reason
  * in err when Tesseract or the language data is missing.

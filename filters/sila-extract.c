@@ -13,6 +13,8 @@
  * and time and, after start-up, sandboxed by seccomp: a parser that
  * crashes or hangs costs its document (status "error", warning
  * extraction-failed), never the stream. Output keeps the input's order.
+ * A large plain text whose text is its own bytes is passed on by this
+ * process as it was read, without a worker's copies of it.
  *
  * Usage:   sila-extract [options] < records > records
  * Example: sila-unpack report.pdf | sila-extract | sila-scan
@@ -128,6 +130,25 @@ static void test_fault(const struct sila_record *rec)
 		}
 }
 
+/* Adds what extraction found (type, pages, metadata, labels, warnings, status) to a header. */
+static void annotate(json_t *hdr, struct sila_text *t, const char *type)
+{
+	json_object_set_new(hdr, "type", json_string(type));
+	if (t->pages)
+		json_object_set_new(hdr, "pages", json_integer(t->pages));
+	if (t->pages_ocr)
+		json_object_set_new(hdr, "ocr_pages", json_integer(t->pages_ocr));
+	if (t->meta.len) {
+		int lossy;
+
+		json_object_set_new(hdr, "metadata",
+				    sila_json_lossy_string(t->meta.data, t->meta.len, &lossy));
+	}
+	if (json_array_size(t->labels))
+		json_object_set(hdr, "labels", t->labels);
+	merge(hdr, t);
+}
+
 /* Extracts one record's text and writes the resulting record to out. */
 static void extract_record(void *arg, struct sila_record *rec, FILE *out)
 {
@@ -143,20 +164,7 @@ static void extract_record(void *arg, struct sila_record *rec, FILE *out)
 	}
 	sila_extract(jc->x, rec->body.data ? rec->body.data : "", rec->body.len,
 		     json_string_value(json_object_get(rec->hdr, "path")), &t, &type);
-	json_object_set_new(rec->hdr, "type", json_string(type));
-	if (t.pages)
-		json_object_set_new(rec->hdr, "pages", json_integer(t.pages));
-	if (t.pages_ocr)
-		json_object_set_new(rec->hdr, "ocr_pages", json_integer(t.pages_ocr));
-	if (t.meta.len) {
-		int lossy;
-
-		json_object_set_new(rec->hdr, "metadata",
-				    sila_json_lossy_string(t.meta.data, t.meta.len, &lossy));
-	}
-	if (json_array_size(t.labels))
-		json_object_set(rec->hdr, "labels", t.labels);
-	merge(rec->hdr, &t);
+	annotate(rec->hdr, &t, type);
 	sila_record_write(out, rec->hdr, t.buf.data ? t.buf.data : "", t.buf.len);
 	sila_text_release(&t);
 }
@@ -242,6 +250,41 @@ static int stream_large(struct job_ctx *jc, struct sila_extractor *sx, struct si
 	return SILA_WARN;
 }
 
+/*
+ * Plain text longer than this whose text is its own bytes is passed on by
+ * the supervisor itself, straight from the record it read.
+ */
+#define VERBATIM_MIN ((size_t)4 << 20)
+
+/*
+ * Passes a large plain-text document on as it is, when its text would be
+ * its very bytes (sila_extract_verbatim): sending it to a worker meant
+ * three copies of it alive at once (the worker's input and text, and the
+ * result waiting here for its turn), 100 MiB for a 32 MiB file. The
+ * header gets what extract_record would give it. Only valid UTF-8 reaches
+ * libmagic here, outside the sandbox. Returns 1 when it passed the record
+ * on, 0 when a worker is to extract it, -1 when writing failed.
+ */
+static int pass_verbatim(struct job_ctx *jc, struct sila_extractor *sx, struct sila_record *rec,
+			 struct sila_pool *pool)
+{
+	struct sila_text t;
+	const char *type;
+	int st;
+
+	if (!rec->has_body || rec->body_truncated || rec->body.len <= VERBATIM_MIN ||
+	    !sila_extract_verbatim(sx, rec->body.data, rec->body.len, &type))
+		return 0;
+	/* Everything before it first, so the order holds. */
+	if (pool && sila_pool_finish(pool) != SILA_OK)
+		return -1;
+	sila_text_init(&t, jc->lim.max_text);
+	annotate(rec->hdr, &t, type);
+	sila_text_release(&t);
+	st = emit(jc, rec->hdr, rec->body.data, rec->body.len);
+	return st == SILA_OK ? 1 : -1;
+}
+
 /* Reads the stream and extracts in this process, without workers (-j 0). */
 static int run_inline(struct job_ctx *jc, struct sila_record *rec)
 {
@@ -263,6 +306,10 @@ static int run_inline(struct job_ctx *jc, struct sila_record *rec)
 			if (emit(jc, rec->hdr, NULL, 0) != SILA_OK)
 				return SILA_FATAL;
 			continue;
+		}
+		switch (pass_verbatim(jc, jc->x, rec, NULL)) {
+		case 1: continue;
+		case -1: return SILA_FATAL;
 		}
 		extract_record(jc, rec, stdout);
 	}
@@ -298,6 +345,19 @@ static int run_pool(struct job_ctx *jc, const struct sila_pool_opts *po, struct 
 			if (r == SILA_FATAL)
 				break;
 			if (r == SILA_OK)
+				continue;
+		}
+		if (rec->has_body && rec->body.len > VERBATIM_MIN) {
+			int r;
+
+			if (!sx && !(sx = sila_extractor_new(&jc->lim, err, sizeof(err)))) {
+				sila_error("%s", err);
+				break;
+			}
+			r = pass_verbatim(jc, sx, rec, pool);
+			if (r < 0)
+				break;
+			if (r > 0)
 				continue;
 		}
 		if (sila_pool_submit(pool, rec->hdr, rec->body.data ? rec->body.data : "",

@@ -1,7 +1,8 @@
 /*
  * test_extract.c - unit tests for type detection (core/extract.c): the
  * types found without libmagic must be the ones libmagic (with the zip
- * refinement) gives.
+ * refinement) gives, and a text passed on verbatim must be exactly what
+ * sila_extract would have made of it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -133,11 +134,58 @@ static void test_zip_types(void **state)
 	}
 }
 
+/* Whether sila_extract gives data back unchanged, with no warning. */
+static int extracts_as_itself(const char *data, size_t len)
+{
+	struct sila_text t;
+	const char *type;
+	int same;
+
+	sila_text_init(&t, (size_t)64 << 20);
+	sila_extract(x, data, len, NULL, &t, &type);
+	same = t.buf.len == len && memcmp(t.buf.data, data, len) == 0 &&
+	       json_array_size(t.warnings) == 0 && t.status == SILA_DOC_OK;
+	sila_text_release(&t);
+	return same;
+}
+
+/* sila_extract_verbatim says yes exactly when the text would be the bytes. */
+static void test_verbatim(void **state)
+{
+	static const char line[] = "Hemlig. Personnummer 20000101-2384 för Åsa, känslig.\n";
+	static const char *const heads[] = {
+		"", "\xef\xbb\xbf", "<html><body>", "{\"a\": \"", "#!/bin/sh\necho ",
+		"From: a@b.se\nSubject: x\n\n",
+	};
+	static const char *const tails[] = { "", "\xe5", "\x01\x02", "\xc3" };
+
+	(void)state;
+	for (size_t h = 0; h < sizeof(heads) / sizeof(heads[0]); h++)
+		for (size_t k = 0; k < sizeof(tails) / sizeof(tails[0]); k++) {
+			struct sila_buf b = SILA_BUF_INIT(0);
+			const char *type;
+
+			sila_buf_add(&b, heads[h], strlen(heads[h]));
+			for (int i = 0; i < 2000; i++)
+				sila_buf_add(&b, line, sizeof(line) - 1);
+			sila_buf_add(&b, tails[k], strlen(tails[k]));
+			if (sila_extract_verbatim(x, b.data, b.len, &type))
+				assert_true(extracts_as_itself(b.data, b.len));
+			/* Plain UTF-8 without a mark is the case it is for. */
+			if (h == 0 && k == 0)
+				assert_true(sila_extract_verbatim(x, b.data, b.len, &type));
+			if (h == 1 || k == 1 || k == 3)
+				assert_false(sila_extract_verbatim(x, b.data, b.len, &type));
+			sila_buf_release(&b);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_signature_types),
 		cmocka_unit_test(test_zip_types),
+		cmocka_unit_test(test_verbatim),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
