@@ -105,11 +105,11 @@ char *sila_xml_attr(xmlTextReaderPtr r, const char *local, int prefixed)
 		return NULL;
 	do {
 		const char *l = (const char *)xmlTextReaderConstLocalName(r);
-		const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
 
-		if (xmlTextReaderIsNamespaceDecl(r) == 1 || !l || strcmp(l, local) != 0)
+		/* The name first: the namespace lookups cost more, and most names differ. */
+		if (!l || strcmp(l, local) != 0 || xmlTextReaderIsNamespaceDecl(r) == 1)
 			continue;
-		if ((ns != NULL) == (prefixed != 0)) {
+		if ((xmlTextReaderConstNamespaceUri(r) != NULL) == (prefixed != 0)) {
 			v = (char *)xmlTextReaderValue(r);
 			break;
 		}
@@ -120,9 +120,13 @@ char *sila_xml_attr(xmlTextReaderPtr r, const char *local, int prefixed)
 
 int sila_xml_is(xmlTextReaderPtr r, const char *local, const char *want, const char *ns)
 {
-	const char *uri = (const char *)xmlTextReaderConstNamespaceUri(r);
+	const char *uri;
 
-	return strcmp(local, want) == 0 && uri && strcmp(uri, ns) == 0;
+	/* The namespace is looked up only for a name that matches: most do not. */
+	if (strcmp(local, want) != 0)
+		return 0;
+	uri = (const char *)xmlTextReaderConstNamespaceUri(r);
+	return uri && strcmp(uri, ns) == 0;
 }
 
 /* ---- Text with waiting separators ------------------------------------------- */
