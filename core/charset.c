@@ -73,7 +73,7 @@ static void utf8_census(const unsigned char *p, size_t len, size_t *multi, size_
 		int cut;
 
 		if (p[i] < 0x80) {
-			i++;
+			i += sila_ascii_run(p + i, len - i);
 			continue;
 		}
 		k = utf8_seq(p + i, len - i, &cut);
@@ -372,8 +372,12 @@ static int utf8_lossy(const char *data, size_t len, int (*sink)(void *, const ch
 	int replaced = 0, st;
 
 	while (i < len) {
-		size_t k = sila_utf8_seq(p + i, len - i);
+		size_t k;
 
+		i += sila_ascii_run(p + i, len - i);
+		if (i == len)
+			break;
+		k = sila_utf8_seq(p + i, len - i);
 		if (k) {
 			i += k;
 			continue;

@@ -1,6 +1,7 @@
 /*
  * names.c - UTF-8 checks and the lossless encoding of names in JSON.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,23 @@
 #include "buf.h"
 #include "names.h"
 #include "status.h"
+
+size_t sila_ascii_run(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	/* Eight bytes at a time while none has its high bit set. */
+	for (; n - i >= 8; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		if (w & UINT64_C(0x8080808080808080))
+			break;
+	}
+	while (i < n && s[i] < 0x80)
+		i++;
+	return i;
+}
 
 size_t sila_utf8_seq(const unsigned char *s, size_t n)
 {
@@ -84,8 +102,12 @@ size_t sila_utf8_sanitize(char *s, size_t n, int final)
 	size_t i = 0;
 
 	while (i < n) {
-		size_t k = sila_utf8_seq(p + i, n - i);
+		size_t k;
 
+		i += sila_ascii_run(p + i, n - i);
+		if (i == n)
+			break;
+		k = sila_utf8_seq(p + i, n - i);
 		if (k) {
 			i += k;
 			continue;
@@ -109,8 +131,13 @@ int sila_utf8_valid(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (n) {
-		size_t k = sila_utf8_seq(p, n);
+		size_t k = sila_ascii_run(p, n);
 
+		p += k;
+		n -= k;
+		if (!n)
+			break;
+		k = sila_utf8_seq(p, n);
 		if (!k)
 			return 0;
 		p += k;

@@ -62,6 +62,12 @@ int sila_base64_decode(const char *s, struct sila_buf *out);
  */
 size_t sila_utf8_sanitize(char *s, size_t n, int final);
 
+/*
+ * How many of the n bytes at s are ASCII before the first that is not: the
+ * UTF-8 loops skip such runs a word at a time, most text being mostly ASCII.
+ */
+size_t sila_ascii_run(const unsigned char *s, size_t n);
+
 /* The next UTF-8 sequence at s (n > 0 bytes left): its length, or 0 if invalid. */
 size_t sila_utf8_seq(const unsigned char *s, size_t n);
 
