@@ -281,7 +281,9 @@ static int pass_verbatim(struct job_ctx *jc, struct sila_extractor *sx, struct s
 	sila_text_init(&t, jc->lim.max_text);
 	annotate(rec->hdr, &t, type);
 	sila_text_release(&t);
-	st = emit(jc, rec->hdr, rec->body.data, rec->body.len);
+	/* Written as the pool's results are, or as extract_record writes without one. */
+	st = pool ? emit(jc, rec->hdr, rec->body.data, rec->body.len)
+		  : sila_record_write(stdout, rec->hdr, rec->body.data, rec->body.len);
 	return st == SILA_OK ? 1 : -1;
 }
 
