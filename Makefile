@@ -70,6 +70,12 @@ $(LIB): $(CORE_OBJ)
 	@rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
+# Tools of the benchmark (bench/*.c), built with the library, never installed.
+$(O)/bench/%: bench/%.c $(LIB) core/*.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
 # Programs that need libraries beyond libsila's: LDLIBS_<program>.
 LDLIBS_sila-milter := -lmilter -lpthread
 
@@ -112,7 +118,7 @@ asan:
 eval: all
 	@tests/run-eval $(O)
 
-bench: all
+bench: all $(O)/bench/hsfloor
 	@scripts/bench $(O)
 
 MAN1 := $(wildcard man/*.1)
