@@ -82,6 +82,8 @@ void sila_sandbox_preload(void)
 			kept[i][0] = iconv_open("UTF-8", charsets[i]);
 			kept[i][1] = iconv_open(charsets[i], "UTF-8");
 		}
+	/* libarchive's localtime() would try to open /etc/localtime for every member. */
+	tzset();
 }
 
 void sila_worker_limits(size_t max_memory)

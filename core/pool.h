@@ -77,7 +77,9 @@ const char *sila_pool_errmsg(const struct sila_pool *p);
 /*
  * Loads what the C library would otherwise load from disk on first use and
  * the sandbox would then refuse: the iconv converters for the common
- * character sets, kept open (and so loaded) for the process's life.
+ * character sets, kept open (and so loaded) for the process's life, and
+ * the local time zone. Called before forking sandboxed children, it is
+ * done once for all of them instead of once in each.
  */
 void sila_sandbox_preload(void);
 

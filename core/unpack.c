@@ -101,6 +101,9 @@ void sila_unpack_streaming(struct sila_unpack *u, sila_emit_head_fn head, sila_e
 void sila_unpack_isolate(struct sila_unpack *u, int on)
 {
 	u->isolate = on;
+	/* Loaded here once, the converters and time zone are every child's. */
+	if (on)
+		sila_sandbox_preload();
 }
 
 void sila_unpack_on_file(struct sila_unpack *u, sila_file_fn fn, void *ctx)
@@ -183,6 +186,59 @@ static int zip_is_document(const void *data, size_t len)
 	}
 	archive_read_free(a);
 	return doc;
+}
+
+/* Little-endian integers of the zip format. */
+static size_t zle16(const unsigned char *p)
+{
+	return (size_t)p[0] | (size_t)p[1] << 8;
+}
+
+static size_t zle32(const unsigned char *p)
+{
+	return (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 | (size_t)p[3] << 24;
+}
+
+/*
+ * Whether a zip is plainly an office document, told without decoding it:
+ * it ends in an end-of-central-directory record with no comment, and its
+ * central directory, every entry whole and pointing at a local header,
+ * lists [Content_Types].xml (Office Open XML) or mimetype (OpenDocument)
+ * among its first 10000 entries, with the local header naming it too.
+ * Only bounds-checked reads of fixed fields, so it is safe outside the
+ * sandbox, and such a zip needs no child: zip_is_document would say the
+ * same. Anything else (damaged, zip64, unusual) is left to the child.
+ */
+static int zip_plainly_document(const unsigned char *p, size_t len)
+{
+	static const char *const names[] = { "[Content_Types].xml", "mimetype" };
+	size_t eocd, at;
+
+	if (len < 30 + 46 + 22 || memcmp(p, "PK\3\4", 4) != 0)
+		return 0;
+	eocd = len - 22;
+	if (memcmp(p + eocd, "PK\5\6", 4) != 0 || zle16(p + eocd + 20) != 0)
+		return 0;
+	at = zle32(p + eocd + 16);
+	for (int k = 0; k < 10000 && at < eocd; k++) {
+		size_t n, extra, comment, local;
+
+		if (eocd - at < 46 || memcmp(p + at, "PK\1\2", 4) != 0)
+			return 0;
+		n = zle16(p + at + 28);
+		extra = zle16(p + at + 30);
+		comment = zle16(p + at + 32);
+		local = zle32(p + at + 42);
+		if (n + extra + comment > eocd - at - 46 || local >= len || len - local < 30 + n ||
+		    memcmp(p + local, "PK\3\4", 4) != 0)
+			return 0;
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (n == strlen(names[i]) && memcmp(p + at + 46, names[i], n) == 0 &&
+			    zle16(p + local + 26) == n && memcmp(p + local + 30, names[i], n) == 0)
+				return 1;
+		at += 46 + n + extra + comment;
+	}
+	return 0;
 }
 
 /* Marks u as having met a problem with message msg. */
@@ -847,8 +903,11 @@ static int read_file(struct sila_unpack *u, json_t *hdr, const char *path, const
 	u->expanded = 0;
 	u->top_size = size;
 	u->nancestors = 0;
-	if (u->isolate && (sniff((const unsigned char *)b.data, b.len) != AK_NONE ||
-			   sila_parts_sniff(b.data ? b.data : "", b.len) != SILA_PARTS_NONE))
+	/* An office document is passed on as it is; forking a child to see that costs more. */
+	if (u->isolate && b.data && zip_plainly_document((const unsigned char *)b.data, b.len))
+		ret = emit(u, hdr, b.data, b.len);
+	else if (u->isolate && (sniff((const unsigned char *)b.data, b.len) != AK_NONE ||
+				sila_parts_sniff(b.data ? b.data : "", b.len) != SILA_PARTS_NONE))
 		ret = isolated(u, hdr, b.data ? b.data : "", b.len);
 	else
 		ret = process_blob(u, hdr, b.data ? b.data : "", b.len, 0);
