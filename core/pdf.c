@@ -226,14 +226,15 @@ static int ocr_page(PopplerPage *page, struct sila_ocr *ocr, struct sila_text *o
 /*
  * Rejoins digits that a line break after a hyphen split ("20031031-\n2392",
  * as a word processor wraps a personnummer at its dash), in place; returns
- * the new length.
+ * the new length. What came before is looked at in the output, which a
+ * join earlier on the page has shifted, and what comes after in the input.
  */
 static size_t join_wrapped(char *s, size_t n)
 {
 	size_t o = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n' && i >= 2 && s[i - 1] == '-' && isdigit((unsigned char)s[i - 2]) &&
+		if (s[i] == '\n' && o >= 2 && s[o - 1] == '-' && isdigit((unsigned char)s[o - 2]) &&
 		    i + 1 < n && isdigit((unsigned char)s[i + 1]))
 			continue;
 		s[o++] = s[i];

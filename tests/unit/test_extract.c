@@ -2,7 +2,8 @@
  * test_extract.c - unit tests for type detection (core/extract.c): the
  * types found without libmagic must be the ones libmagic (with the zip
  * refinement) gives, and a text passed on verbatim must be exactly what
- * sila_extract would have made of it.
+ * sila_extract would have made of it. And one for PDF text: numbers
+ * wrapped at their dash are joined again.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -180,12 +181,83 @@ static void test_verbatim(void **state)
 		}
 }
 
+/*
+ * A PDF of one page whose lines are given: Helvetica text, one Tj per line.
+ * The cross-reference offsets are computed, so poppler reads it as written.
+ */
+static void make_pdf(struct sila_buf *b, const char *const *lines, size_t n)
+{
+	char content[2048] = "BT /F1 12 Tf 72 760 Td 14 TL\n", obj[2600];
+	size_t off[6];
+
+	for (size_t i = 0; i < n; i++) {
+		strcat(content, "(");
+		strcat(content, lines[i]);
+		strcat(content, ") Tj T*\n");
+	}
+	strcat(content, "ET\n");
+	sila_buf_add(b, "%PDF-1.4\n", 9);
+	for (int k = 1; k <= 5; k++) {
+		off[k] = b->len;
+		switch (k) {
+		case 1: snprintf(obj, sizeof(obj), "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"); break;
+		case 2: snprintf(obj, sizeof(obj), "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"); break;
+		case 3: snprintf(obj, sizeof(obj), "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+				 "/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >> endobj\n"); break;
+		case 4: snprintf(obj, sizeof(obj), "4 0 obj << /Length %zu >> stream\n%sendstream endobj\n",
+				 strlen(content), content); break;
+		default: snprintf(obj, sizeof(obj), "5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+				  "/Encoding /WinAnsiEncoding >> endobj\n");
+		}
+		sila_buf_add(b, obj, strlen(obj));
+	}
+	off[0] = b->len;
+	snprintf(obj, sizeof(obj), "xref\n0 6\n0000000000 65535 f \n");
+	sila_buf_add(b, obj, strlen(obj));
+	for (int k = 1; k <= 5; k++) {
+		snprintf(obj, sizeof(obj), "%010zu 00000 n \n", off[k]);
+		sila_buf_add(b, obj, strlen(obj));
+	}
+	snprintf(obj, sizeof(obj), "trailer << /Size 6 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", off[0]);
+	sila_buf_add(b, obj, strlen(obj));
+}
+
+/*
+ * Numbers wrapped at their dash are whole again, every one on a page, not
+ * just the first; a dash after a space is no number's and stays wrapped.
+ */
+static void test_pdf_wrapped_numbers(void **state)
+{
+	static const char *const lines[] = {
+		"Personnummer 000101-", "2384 och 20000101-", "1493, samt 000101-", "2384 igen.",
+		"Telefon 08-", "123 45 67 och ett bindestreck -", "2 kvar.",
+	};
+	struct sila_buf b = SILA_BUF_INIT(0);
+	struct sila_text t;
+	const char *type;
+	char *text;
+
+	(void)state;
+	make_pdf(&b, lines, sizeof(lines) / sizeof(lines[0]));
+	sila_text_init(&t, (size_t)1 << 20);
+	sila_extract(x, b.data, b.len, NULL, &t, &type);
+	assert_string_equal(type, "application/pdf");
+	text = strndup(t.buf.data ? t.buf.data : "", t.buf.len);
+	if (!strstr(text, "000101-2384 och 20000101-1493, samt 000101-2384 igen") ||
+	    !strstr(text, "Telefon 08-123 45 67") || !strstr(text, "bindestreck -\n2 kvar"))
+		fail_msg("text of the PDF: \"%s\"", text);
+	free(text);
+	sila_text_release(&t);
+	sila_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_signature_types),
 		cmocka_unit_test(test_zip_types),
 		cmocka_unit_test(test_verbatim),
+		cmocka_unit_test(test_pdf_wrapped_numbers),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
