@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "conf.h"
 #include "names.h"
 #include "policy.h"
 #include "rules.h"
@@ -118,17 +119,6 @@ int sila_policy_tag_level(const struct sila_policy *p, const char *tag)
 	return 0;
 }
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
 
 /* Parses a whole number in [lo, hi]; -1 when it is not one. */
 static long number(const char *s, long lo, long hi)
@@ -153,50 +143,55 @@ static int set_str(char **slot, const char *val)
 
 struct sila_policy *sila_policy_load(const char *path, char *err, size_t errlen)
 {
-	struct sila_policy *p = calloc(1, sizeof(*p));
 	size_t len;
 	char *text = sila_read_small_file(path, POLICY_MAX, &len);
+	struct sila_policy *p;
+
+	if (!text) {
+		snprintf(err, errlen, "cannot read policy '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	p = sila_policy_parse(text, len, path, err, errlen);
+	free(text);
+	return p;
+}
+
+struct sila_policy *sila_policy_parse(const char *orig, size_t len, const char *path, char *err,
+				      size_t errlen)
+{
+	struct sila_policy *p = calloc(1, sizeof(*p));
+	char *text = malloc(len + 1);
 	char section[64] = "";
-	char *line, *next;
+	struct sila_conf c;
+	enum sila_conf_kind kind;
 	unsigned lineno = 0;
 
 	if (!p || !text) {
-		snprintf(err, errlen, "cannot read policy '%s': %s", path,
-			 p ? strerror(errno) : "out of memory");
+		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	memcpy(text, orig, len);
+	text[len] = '\0';
 	sila_sha256_hex(text, len, p->hash);
 	p->fail_level = 2;
-	for (line = text; line; line = next) {
-		char *key, *val, *eq;
+	sila_conf_init(&c, text);
+	while ((kind = sila_conf_next(&c)) != SILA_KV_END) {
+		char *key = c.key, *val = c.val;
 		long v;
 
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		lineno++;
-		key = trim(line);
-		if (!*key || *key == '#')
-			continue;
-		if (*key == '[') {
-			char *end = strchr(key, ']');
-
-			if (!end || end[1]) {
-				snprintf(err, errlen, "%s:%u: malformed section heading", path, lineno);
-				goto fail;
-			}
-			*end = '\0';
-			snprintf(section, sizeof(section), "%s", key + 1);
+		lineno = c.line;
+		if (kind == SILA_KV_BAD_SECTION) {
+			snprintf(err, errlen, "%s:%u: malformed section heading", path, lineno);
+			goto fail;
+		}
+		if (kind == SILA_KV_SECTION) {
+			snprintf(section, sizeof(section), "%s", key);
 			continue;
 		}
-		eq = strchr(key, '=');
-		if (!eq) {
+		if (kind == SILA_KV_NO_EQUALS) {
 			snprintf(err, errlen, "%s:%u: expected 'key = value'", path, lineno);
 			goto fail;
 		}
-		*eq = '\0';
-		val = trim(eq + 1);
-		key = trim(key);
 		if (strcmp(section, "mail") == 0) {
 			/* The mail gateway's section (core/verdict.c reads it). */
 			continue;
@@ -291,7 +286,7 @@ bad_number:
 	goto fail;
 bad_key:
 	snprintf(err, errlen, "%s:%u: unknown key '%s' in section [%s]", path, lineno,
-		 trim(line), section);
+		 c.key, section);
 	goto fail;
 oom:
 	snprintf(err, errlen, "out of memory");

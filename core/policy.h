@@ -53,6 +53,10 @@ struct sila_policy {
 
 /* Loads a policy file; NULL with "file:line: reason" in err. */
 struct sila_policy *sila_policy_load(const char *path, char *err, size_t errlen);
+
+/* Parses a policy already read (len bytes of text, named name in messages); as sila_policy_load. */
+struct sila_policy *sila_policy_parse(const char *text, size_t len, const char *name, char *err,
+				      size_t errlen);
 void sila_policy_free(struct sila_policy *p);
 
 /*

@@ -10,6 +10,7 @@
 
 #include <hs.h>
 
+#include "conf.h"
 #include "marking.h"
 #include "names.h"
 #include "rules.h"
@@ -21,18 +22,6 @@ const char *sila_confidence_name(enum sila_confidence c)
 	return c == SILA_CONF_HIGH ? "high" : c == SILA_CONF_MEDIUM ? "medium" : "low";
 }
 
-/* Trims white space at both ends in place. */
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
 
 char **sila_split_list(const char *s)
 {
@@ -50,7 +39,7 @@ char **sila_split_list(const char *s)
 		return NULL;
 	}
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *t = trim(tok);
+		char *t = sila_conf_trim(tok);
 
 		if (*t && !(list[k++] = strdup(t))) {
 			free(copy);
@@ -200,36 +189,30 @@ static int parse_file(struct sila_rules *r, const char *file, char *text)
 {
 	struct sila_rule *cur = NULL;
 	size_t first_rule = r->nrules;
-	unsigned line = 0, pending_flags = 0;
+	unsigned line, pending_flags = 0;
 	size_t first_expr = r->nexpr;
-	char *ln, *next;
+	struct sila_conf c;
+	enum sila_conf_kind kind;
 
-	for (ln = text; ln; ln = next) {
-		char *key, *val, *eq;
+	sila_conf_init(&c, text);
+	while ((kind = sila_conf_next(&c)) != SILA_KV_END) {
+		char *key = c.key, *val = c.val;
 
-		next = strchr(ln, '\n');
-		if (next)
-			*next++ = '\0';
-		line++;
-		key = trim(ln);
-		if (!*key || *key == '#')
-			continue;
-		if (*key == '[') {
-			char *end = strchr(key, ']');
+		line = c.line;
+		if (kind == SILA_KV_BAD_SECTION || (kind == SILA_KV_SECTION && !*key))
+			FAIL("%s:%u: malformed rule heading", file, line);
+		if (kind == SILA_KV_SECTION) {
 			void *grown;
 
-			if (!end || end[1] || end == key + 1)
-				FAIL("%s:%u: malformed rule heading", file, line);
-			*end = '\0';
 			for (size_t i = 0; i < r->nrules; i++)
-				if (strcmp(r->rule[i].id, key + 1) == 0)
-					FAIL("%s:%u: rule '%s' defined twice", file, line, key + 1);
+				if (strcmp(r->rule[i].id, key) == 0)
+					FAIL("%s:%u: rule '%s' defined twice", file, line, key);
 			grown = push(r->rule, &r->nrules, sizeof(*r->rule));
 			if (!grown)
 				FAIL("out of memory");
 			r->rule = grown;
 			cur = &r->rule[r->nrules - 1];
-			cur->id = strdup(key + 1);
+			cur->id = strdup(key);
 			cur->enabled = 1;
 			cur->confidence = SILA_CONF_MEDIUM;
 			cur->window = 100;
@@ -240,12 +223,8 @@ static int parse_file(struct sila_rules *r, const char *file, char *text)
 				FAIL("out of memory");
 			continue;
 		}
-		eq = strchr(key, '=');
-		if (!eq)
+		if (kind == SILA_KV_NO_EQUALS)
 			FAIL("%s:%u: expected 'key = value'", file, line);
-		*eq = '\0';
-		val = trim(eq + 1);
-		key = trim(key);
 		if (!cur)
 			FAIL("%s:%u: '%s' outside a [rule] stanza", file, line, key);
 		if (strcmp(key, "expression") == 0) {

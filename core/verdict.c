@@ -10,9 +10,9 @@
  * in part. The strictest outcome wins; every rule that applied gives a
  * reason.
  *
- * The [mail] section is parsed here with the same "key = value" syntax as
- * the rest of policy.conf (docs/rules.md); the other sections are left to
- * sila_policy_load. Header and address parsing is deliberately small and
+ * The [mail] section is parsed here with the same "key = value" reader as
+ * the rest of policy.conf (core/conf.h); the other sections are left to
+ * sila_policy_parse. Header and address parsing is deliberately small and
  * forgiving: it looks at the top-level header only and never at MIME
  * structure, which the sandboxed chain parses.
  */
@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "conf.h"
 #include "limit.h"
 #include "policy.h"
 #include "rules.h"
@@ -92,17 +93,6 @@ static int list_has(char *const *list, const char *x)
 
 /* ---- the [mail] section ----------------------------------------------- */
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t' || *s == '\r')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
 
 /* A level from 0 to 4, or "off"/"none" for -1; -2 when val is neither. */
 static int parse_level(const char *val)
@@ -142,7 +132,8 @@ struct sila_mail_policy *sila_mail_policy_parse(const char *text, size_t len, co
 	struct sila_mail_policy *p = calloc(1, sizeof(*p));
 	char *copy = malloc(len + 1);
 	char section[64] = "";
-	char *line, *next;
+	struct sila_conf c;
+	enum sila_conf_kind kind;
 	unsigned lineno = 0;
 
 	if (!p || !copy) {
@@ -158,37 +149,23 @@ struct sila_mail_policy *sila_mail_policy_parse(const char *text, size_t len, co
 	p->allow_encrypted = 1;
 	p->max_size = SILA_MAIL_MAX_SIZE_DEFAULT;
 	p->max_size_action = SILA_VERDICT_HOLD;
-	for (line = copy; line; line = next) {
-		char *key, *val, *eq;
+	sila_conf_init(&c, copy);
+	while ((kind = sila_conf_next(&c)) != SILA_KV_END) {
+		char *key = c.key, *val = c.val;
 		int v;
 
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		lineno++;
-		key = trim(line);
-		if (!*key || *key == '#')
-			continue;
-		if (*key == '[') {
-			char *end = strchr(key, ']');
-
-			if (end && !end[1]) {
-				*end = '\0';
-				snprintf(section, sizeof(section), "%s", key + 1);
-			} else {
-				section[0] = '\0';
-			}
+		lineno = c.line;
+		/* Other sections are the policy's (core/policy.c checks them). */
+		if (kind == SILA_KV_SECTION || kind == SILA_KV_BAD_SECTION) {
+			snprintf(section, sizeof(section), "%s", kind == SILA_KV_SECTION ? key : "");
 			continue;
 		}
 		if (strcmp(section, "mail") != 0)
 			continue;
-		if (!(eq = strchr(key, '='))) {
+		if (kind == SILA_KV_NO_EQUALS) {
 			snprintf(err, errlen, "%s:%u: expected 'key = value'", name, lineno);
 			goto fail;
 		}
-		*eq = '\0';
-		val = trim(eq + 1);
-		key = trim(key);
 		if (strcmp(key, "internal-domains") == 0) {
 			if (set_list(&p->internal_domains, val) != 0)
 				goto oom;
@@ -256,11 +233,12 @@ struct sila_mail_policy *sila_mail_policy_load(const char *path, char *err, size
 		return NULL;
 	}
 	p = sila_mail_policy_parse(text, len, path, err, errlen);
-	free(text);
-	if (p && !(p->base = sila_policy_load(path, err, errlen))) {
+	/* The same text, read once, gives the levels and tags the verdict rests on. */
+	if (p && !(p->base = sila_policy_parse(text, len, path, err, errlen))) {
 		sila_mail_policy_free(p);
-		return NULL;
+		p = NULL;
 	}
+	free(text);
 	return p;
 }
 

@@ -56,7 +56,7 @@ struct sila_mail_policy {
 
 /*
  * Loads the policy file: its [mail] section here, the rest with
- * sila_policy_load. NULL with "file:line: reason" in err.
+ * sila_policy_parse, from one read. NULL with "file:line: reason" in err.
  */
 struct sila_mail_policy *sila_mail_policy_load(const char *path, char *err, size_t errlen);
 
