@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -188,4 +189,23 @@ const char *sila_rules_dir(const char *dir)
 	}
 	snprintf(found, sizeof(found), "%s/patterns", SILA_DATADIR);
 	return found;
+}
+
+void sila_argv_push(struct sila_argv *a, const char *s)
+{
+	if (a->oom)
+		return;
+	if (a->n + 2 > a->alloc) {
+		size_t na = a->alloc ? a->alloc * 2 : 16;
+		char **p = realloc(a->v, na * sizeof(*p));
+
+		if (!p) {
+			a->oom = 1;
+			return;
+		}
+		a->v = p;
+		a->alloc = na;
+	}
+	a->v[a->n++] = (char *)(uintptr_t)s;
+	a->v[a->n] = NULL;
 }

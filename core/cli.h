@@ -10,6 +10,7 @@
 #ifndef SILA_CLI_H
 #define SILA_CLI_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /* Sets the program name used in messages (basename of argv0). */
@@ -31,6 +32,19 @@ void sila_path_error(const char *path, const char *fmt, ...) __attribute__((form
 struct json_t;
 void sila_record_error(const struct json_t *hdr, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * An argument vector for a program to start, grown one string at a time:
+ * v is NULL-terminated and the strings are borrowed, not copied. When
+ * memory runs short, oom is set and the vector keeps what it had.
+ */
+struct sila_argv {
+	char **v;
+	size_t n, alloc;
+	int oom;
+};
+
+void sila_argv_push(struct sila_argv *a, const char *s);
 
 /* Prints "prog VERSION" on stdout. */
 void sila_print_version(void);

@@ -123,25 +123,12 @@ __attribute__((format(printf, 1, 2))) _Noreturn static void fail(const char *fmt
 	exit(postfix_mode ? EX_TEMPFAIL_ : EXIT_ERROR);
 }
 
-/* An argument vector grown one string at a time. */
-struct argv {
-	char **v;
-	size_t n, alloc;
-};
-
-static void push(struct argv *a, const char *s)
+/* Adds s to an argument vector; memory running short ends the program. */
+static void push(struct sila_argv *a, const char *s)
 {
-	if (a->n + 2 > a->alloc) {
-		size_t na = a->alloc ? a->alloc * 2 : 16;
-		char **p = realloc(a->v, na * sizeof(*p));
-
-		if (!p)
-			fail("out of memory");
-		a->v = p;
-		a->alloc = na;
-	}
-	a->v[a->n++] = (char *)(uintptr_t)s;
-	a->v[a->n] = NULL;
+	sila_argv_push(a, s);
+	if (a->oom)
+		fail("out of memory");
 }
 
 /*
@@ -286,7 +273,7 @@ struct chain {
  * on standard error are collected in another memfd and passed on with the
  * path replaced, unless quiet (then to syslog with --postfix).
  */
-static void run_chain(struct argv *sila, int memfd, const char *name, int quiet,
+static void run_chain(struct sila_argv *sila, int memfd, const char *name, int quiet,
 		      struct sila_judge *judge, struct chain *c)
 {
 	char proc[64], prefix[96], *line = NULL, *jname;
@@ -414,7 +401,7 @@ static void run_chain(struct argv *sila, int memfd, const char *name, int quiet,
  */
 static int reinject(const char *sendmail, int memfd, const char *sender, char **rcpt, size_t nrcpt)
 {
-	struct argv a = { NULL, 0, 0 };
+	struct sila_argv a = { NULL, 0, 0, 0 };
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
 	int ws, e;
@@ -469,7 +456,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static struct argv sila, rcpt; /* static: reachable until exit */
+	static struct sila_argv sila, rcpt; /* static: reachable until exit */
 	const char *rules = NULL, *policy_path = NULL, *sender = NULL;
 	const char *sendmail = "/usr/sbin/sendmail";
 	char path[PATH_MAX], err[512], scanned[32], *name, *text, *vline;

@@ -273,32 +273,6 @@ static sfsistat on_body(SMFICTX *ctx, unsigned char *p, size_t n)
 	return SMFIS_CONTINUE;
 }
 
-/* An argument vector grown one string at a time; the strings are borrowed. */
-struct argv {
-	char **v;
-	size_t n, alloc;
-	int oom;
-};
-
-static void push(struct argv *a, const char *s)
-{
-	if (a->oom)
-		return;
-	if (a->n + 2 > a->alloc) {
-		size_t na = a->alloc ? a->alloc * 2 : 32;
-		char **p = realloc(a->v, na * sizeof(*p));
-
-		if (!p) {
-			a->oom = 1;
-			return;
-		}
-		a->v = p;
-		a->alloc = na;
-	}
-	a->v[a->n++] = (char *)(uintptr_t)s;
-	a->v[a->n] = NULL;
-}
-
 /* Milliseconds on the monotonic clock. */
 static long long now_ms(void)
 {
@@ -314,7 +288,7 @@ static long long now_ms(void)
  */
 static json_t *scan(struct msg *m, const char *qid)
 {
-	struct argv a = { NULL, 0, 0, 0 };
+	struct sila_argv a = { NULL, 0, 0, 0 };
 	char size[32], buf[4096];
 	struct sila_buf out = SILA_BUF_INIT((size_t)1 << 20);
 	posix_spawn_file_actions_t fa;
@@ -326,31 +300,31 @@ static json_t *scan(struct msg *m, const char *qid)
 	long long deadline;
 
 	snprintf(size, sizeof(size), "%zu", cfg.max_size);
-	push(&a, cfg.sila_mail);
-	push(&a, "--quiet");
-	push(&a, "--max-size");
-	push(&a, size);
+	sila_argv_push(&a, cfg.sila_mail);
+	sila_argv_push(&a, "--quiet");
+	sila_argv_push(&a, "--max-size");
+	sila_argv_push(&a, size);
 	if (cfg.rules) {
-		push(&a, "--rules");
-		push(&a, cfg.rules);
+		sila_argv_push(&a, "--rules");
+		sila_argv_push(&a, cfg.rules);
 	}
 	if (cfg.policy) {
-		push(&a, "--policy");
-		push(&a, cfg.policy);
+		sila_argv_push(&a, "--policy");
+		sila_argv_push(&a, cfg.policy);
 	}
 	if (cfg.jobs) {
-		push(&a, "--jobs");
-		push(&a, cfg.jobs);
+		sila_argv_push(&a, "--jobs");
+		sila_argv_push(&a, cfg.jobs);
 	}
 	if (cfg.timeout) {
-		push(&a, "--timeout");
-		push(&a, cfg.timeout);
+		sila_argv_push(&a, "--timeout");
+		sila_argv_push(&a, cfg.timeout);
 	}
-	push(&a, "--sender");
-	push(&a, m->sender ? m->sender : "");
-	push(&a, "--");
+	sila_argv_push(&a, "--sender");
+	sila_argv_push(&a, m->sender ? m->sender : "");
+	sila_argv_push(&a, "--");
 	for (size_t i = 0; i < m->nrcpt; i++)
-		push(&a, m->rcpt[i]);
+		sila_argv_push(&a, m->rcpt[i]);
 	if (a.oom) {
 		logmsg(LOG_ERR, "%s: out of memory", qid);
 		goto done;

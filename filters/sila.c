@@ -28,7 +28,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,25 +45,12 @@ static const char *const stage_name[NSTAGES] = {
 	"sila-unpack", "sila-extract", "sila-scan", "sila-classify"
 };
 
-/* The argument vector of one stage, grown as options are passed on. */
-struct argv {
-	char **v;
-	size_t n, alloc;
-};
-
-static void push(struct argv *a, const char *s)
+/* Adds s to an argument vector; memory running short ends the program. */
+static void push(struct sila_argv *a, const char *s)
 {
-	if (a->n + 2 > a->alloc) {
-		size_t na = a->alloc ? a->alloc * 2 : 16;
-		char **p = realloc(a->v, na * sizeof(*p));
-
-		if (!p)
-			sila_die("out of memory");
-		a->v = p;
-		a->alloc = na;
-	}
-	a->v[a->n++] = (char *)(uintptr_t)s;
-	a->v[a->n] = NULL;
+	sila_argv_push(a, s);
+	if (a->oom)
+		sila_die("out of memory");
 }
 
 static void usage(FILE *f)
@@ -181,6 +167,28 @@ static void show_progress(const struct sila_progress *p, int final)
 }
 
 /*
+ * Takes n bytes just read into buf after the have it held: passes each
+ * whole line to the progress and keeps the unfinished one at the start.
+ * A line that fills the buffer without ending is dropped.
+ */
+static void take_lines(struct sila_progress *p, char *buf, size_t size, size_t *have, size_t n)
+{
+	char *line = buf, *nl;
+
+	*have += n;
+	buf[*have] = '\0';
+	while ((nl = strchr(line, '\n'))) {
+		*nl = '\0';
+		sila_progress_parse(p, line);
+		line = nl + 1;
+	}
+	*have -= (size_t)(line - buf);
+	memmove(buf, line, *have);
+	if (*have == size - 1)
+		*have = 0;
+}
+
+/*
  * Reads progress lines from fd until sila-classify (pid) has exited,
  * showing them; returns classify's wait status.
  */
@@ -198,23 +206,10 @@ static int follow_progress(int fd, pid_t pid, struct sila_progress *p)
 		if (r > 0) {
 			ssize_t n = read(fd, buf + have, sizeof(buf) - 1 - have);
 
-			if (n <= 0) {
+			if (n <= 0)
 				open_fd = 0;
-			} else {
-				char *line = buf, *nl;
-
-				have += (size_t)n;
-				buf[have] = '\0';
-				while ((nl = strchr(line, '\n'))) {
-					*nl = '\0';
-					sila_progress_parse(p, line);
-					line = nl + 1;
-				}
-				have -= (size_t)(line - buf);
-				memmove(buf, line, have);
-				if (have == sizeof(buf) - 1)
-					have = 0;
-			}
+			else
+				take_lines(p, buf, sizeof(buf), &have, (size_t)n);
 		}
 		if (waitpid(pid, &ws, WNOHANG) == pid)
 			done = 1;
@@ -226,26 +221,17 @@ static int follow_progress(int fd, pid_t pid, struct sila_progress *p)
 	/* What classify wrote last, before it exited. */
 	while (open_fd) {
 		ssize_t n = read(fd, buf + have, sizeof(buf) - 1 - have);
-		char *line = buf, *nl;
 
 		if (n <= 0)
 			break;
-		have += (size_t)n;
-		buf[have] = '\0';
-		while ((nl = strchr(line, '\n'))) {
-			*nl = '\0';
-			sila_progress_parse(p, line);
-			line = nl + 1;
-		}
-		have -= (size_t)(line - buf);
-		memmove(buf, line, have);
+		take_lines(p, buf, sizeof(buf), &have, (size_t)n);
 	}
 	show_progress(p, 1);
 	return ws;
 }
 
 /* Starts one stage with stdin from in and stdout to out; returns its pid. */
-static pid_t start(const char *dir, struct argv *a, int in, int out, int *fds, size_t nfds)
+static pid_t start(const char *dir, struct sila_argv *a, int in, int out, int *fds, size_t nfds)
 {
 	char path[PATH_MAX];
 	pid_t pid;
@@ -304,7 +290,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static struct argv a[NSTAGES]; /* static: reachable until exit, whichever way main returns */
+	static struct sila_argv a[NSTAGES]; /* static: reachable until exit, whichever way main returns */
 	static char key[8192], fdarg[16];
 	int c, pipes[NSTAGES - 1][2], fds[2 * NSTAGES], ret = 0, classify_status = 2;
 	int progress = isatty(STDERR_FILENO), pp[2] = { -1, -1 };
