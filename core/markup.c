@@ -492,6 +492,15 @@ static void extract_html_raw(const char *data, size_t len, struct sila_text *out
 	sila_buf_release(&utf8);
 }
 
+/* Makes what an extractor added after text0 and meta0 valid UTF-8, whatever libxml2 let through. */
+static void sanitize_added(struct sila_text *out, size_t text0, size_t meta0)
+{
+	if (out->buf.len > text0)
+		sila_utf8_sanitize(out->buf.data + text0, out->buf.len - text0, 1);
+	if (out->meta.len > meta0)
+		sila_utf8_sanitize(out->meta.data + meta0, out->meta.len - meta0, 1);
+}
+
 /*
  * HTML, with its promise kept whatever libxml2 passed through: the text
  * and metadata it adds are valid UTF-8.
@@ -501,10 +510,7 @@ void sila_extract_html(const char *data, size_t len, struct sila_text *out)
 	size_t text0 = out->buf.len, meta0 = out->meta.len;
 
 	extract_html_raw(data, len, out);
-	if (out->buf.len > text0)
-		sila_utf8_sanitize(out->buf.data + text0, out->buf.len - text0, 1);
-	if (out->meta.len > meta0)
-		sila_utf8_sanitize(out->meta.data + meta0, out->meta.len - meta0, 1);
+	sanitize_added(out, text0, meta0);
 }
 
 /* The reader's structured error handler: errors are counted by the return of xmlTextReaderRead. */
@@ -604,8 +610,5 @@ void sila_extract_xml(const char *data, size_t len, struct sila_text *out)
 	size_t text0 = out->buf.len, meta0 = out->meta.len;
 
 	extract_xml_raw(data, len, out);
-	if (out->buf.len > text0)
-		sila_utf8_sanitize(out->buf.data + text0, out->buf.len - text0, 1);
-	if (out->meta.len > meta0)
-		sila_utf8_sanitize(out->meta.data + meta0, out->meta.len - meta0, 1);
+	sanitize_added(out, text0, meta0);
 }

@@ -12,8 +12,11 @@
 #include <stdlib.h>
 
 #include <stdio.h>
+#include <string.h>
 
 #include "names.h"
+#include "parts.h"
+#include "status.h"
 #include "text.h"
 
 /* Text kept per document: small, so a run spends its time parsing, not copying. */
@@ -69,6 +72,28 @@ static inline void fuzz_check_status(const struct sila_text *t, const char *who)
 		fprintf(stderr, "invariant: %s hit a limit and left the status ok\n", who);
 		abort();
 	}
+}
+
+/*
+ * A part walker's callback (parts.h): checks what each part is told
+ * against the contract, reads its name, bytes and warning, and counts it
+ * in the size_t ctx points to.
+ */
+static inline int fuzz_on_part(void *ctx, const char *name, const char *data, size_t len,
+			       enum sila_doc_status st, const char *code, const char *msg)
+{
+	size_t *n = ctx;
+
+	if (!name || (len && !data) || (int)st < SILA_DOC_OK || st > SILA_DOC_ERROR)
+		abort(); /* the contract in parts.h */
+	fuzz_touch(name, strlen(name) + 1);
+	fuzz_touch(data, len);
+	if (code)
+		fuzz_touch(code, strlen(code) + 1);
+	if (msg)
+		fuzz_touch(msg, strlen(msg) + 1);
+	(*n)++;
+	return SILA_OK;
 }
 
 #endif

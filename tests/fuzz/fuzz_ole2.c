@@ -11,23 +11,6 @@
 #include "parts.h"
 #include "status.h"
 
-static int on_part(void *ctx, const char *name, const char *data, size_t len,
-		   enum sila_doc_status st, const char *code, const char *msg)
-{
-	size_t *n = ctx;
-
-	if (!name || (len && !data) || (int)st < SILA_DOC_OK || st > SILA_DOC_ERROR)
-		abort(); /* the contract in parts.h */
-	fuzz_touch(name, strlen(name) + 1);
-	fuzz_touch(data, len);
-	if (code)
-		fuzz_touch(code, strlen(code) + 1);
-	if (msg)
-		fuzz_touch(msg, strlen(msg) + 1);
-	(*n)++;
-	return SILA_OK;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const types[] = {
@@ -50,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	err[0] = '\0';
 	(void)sila_msg_sniff(doc, size - 1);
-	sila_msg_parts(doc, size - 1, 1000, on_part, &n, err, sizeof(err));
+	sila_msg_parts(doc, size - 1, 1000, fuzz_on_part, &n, err, sizeof(err));
 	fuzz_touch(err, strlen(err));
 	if (n > 1000)
 		abort(); /* more parts than max_parts */
