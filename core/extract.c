@@ -391,9 +391,69 @@ static int csv_possible(const char *data, size_t len)
 }
 
 /*
+ * Whether libmagic would take data for text: no byte in its first 64 KiB
+ * (libmagic's encoding window) is a control character other than BEL, BS,
+ * tab, line feed, VT, form feed, CR and ESC, nor DEL. Any other byte passes,
+ * as in libmagic's "extended ASCII".
+ */
+static int magic_text(const char *data, size_t len)
+{
+	size_t n = len < 65536 ? len : 65536;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)data[i];
+
+		if ((c < 0x07 || (c > 0x0d && c < 0x20 && c != 0x1b)) || c == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether the n bytes at s are lower, an ASCII word in lower case, in any case. */
+static int ascii_ci_is(const char *s, const char *lower, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if ((c >= 'A' && c <= 'Z' ? (char)(c + 32) : c) != lower[i])
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Whether data is HTML that libmagic would call text/html: text that opens,
+ * after an optional UTF-8 byte order mark and white space, with
+ * "<!DOCTYPE html" in any case and with any white space between the words.
+ * What libmagic tests before its signatures (tar, CSV) must not apply; a
+ * document that opens any other way is left to libmagic.
+ */
+static int sniff_html(const char *data, size_t len)
+{
+	static const char ws[] = " \t\r\n\f\v";
+	size_t i = 0, w;
+
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len && data[i] && strchr(ws, data[i]))
+		i++;
+	if (len - i < 14 || !ascii_ci_is(data + i, "<!doctype", 9))
+		return 0;
+	for (w = i + 9; w < len && data[w] && strchr(ws, data[w]); w++)
+		;
+	if (w == i + 9 || len - w < 4 || !ascii_ci_is(data + w, "html", 4))
+		return 0;
+	/* A tar header keeps its checksum as octal digits at offset 148. */
+	for (size_t k = 148; k < 156 && k < len; k++)
+		if (data[k] >= '0' && data[k] <= '7')
+			return 0;
+	return !csv_possible(data, len) && magic_text(data, len);
+}
+
+/*
  * The type of a document whose signature says it as libmagic would, so
- * that libmagic need not be asked: PDF, RTF, and the zip-based office
- * formats. NULL when libmagic should decide.
+ * that libmagic need not be asked: PDF, RTF, HTML with a doctype, and the
+ * zip-based office formats. NULL when libmagic should decide.
  */
 static const char *sniff_type(const char *data, size_t len)
 {
@@ -408,6 +468,8 @@ static const char *sniff_type(const char *data, size_t len)
 
 		return t ? t : sniff_ooxml(data, len);
 	}
+	if (sniff_html(data, len))
+		return "text/html";
 	return NULL;
 }
 

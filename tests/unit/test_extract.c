@@ -79,7 +79,8 @@ static void zip_entry(struct sila_buf *b, const char *name, const char *data)
 
 /*
  * PDF and RTF signatures give way where libmagic's CSV test would win (a
- * comma on the first line), as libmagic itself does.
+ * comma on the first line), as libmagic itself does; HTML is named only
+ * where libmagic takes it for text.
  */
 static void test_signature_types(void **state)
 {
@@ -89,6 +90,17 @@ static void test_signature_types(void **state)
 		"{\\rtf1\\ansi Hello\\par}\n",
 		"{\\rtf1 a, b\nc, d\ne, f\n}",
 		"{\\rtf1 \"quoted\nstill\"\n}",
+		"<!DOCTYPE html>\n<html><body><p>hej</p></body></html>\n",
+		"\xef\xbb\xbf\n  <!doctype\n HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\">\n<html></html>\n",
+		"<!DOCTYPE html><svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>\n",
+		"<!DOCTYPE html>\n<?xml version=\"1.0\"?>\n<?php echo 1; ?>\n",
+		"<!DOCTYPE html>\nFrom: a@example.se\nSubject: x\n\nhej\n",
+		"<!DOCTYPE html><p>M\xe5ndag \x1b[0m \x07</p>\n",
+		"<!DOCTYPE html, a\nb, c\nd, e\n",
+		"<!DOCTYPE html><p>\x01</p>\n",
+		"<!DOCTYPE html><p>\x7f</p>\n",
+		"<!DOCTYPEhtml>\n",
+		"#!/bin/sh\n<!DOCTYPE html>\n",
 	};
 	char got[256];
 
@@ -97,7 +109,12 @@ static void test_signature_types(void **state)
 		const char *want = magic_buffer(magic, docs[i], strlen(docs[i]));
 
 		assert_non_null(want);
-		assert_string_equal(type_of(docs[i], strlen(docs[i]), got, sizeof(got)), want);
+		type_of(docs[i], strlen(docs[i]), got, sizeof(got));
+		/* What libmagic cannot name sila may call plain text, never HTML. */
+		if (strcmp(want, "application/octet-stream") == 0)
+			assert_string_not_equal(got, "text/html");
+		else
+			assert_string_equal(got, want);
 	}
 }
 
