@@ -167,8 +167,15 @@ json_t *sila_classify(struct sila_classifier *c, const json_t *hdr)
 		if (json_is_string(f))
 			add_tag(tags, json_string_value(f));
 
+	/*
+	 * The findings go out unchanged, shared rather than copied: a
+	 * document may have many thousands.
+	 */
+	out_findings = json_array();
+	for (i = 0; out_findings && i < json_array_size(findings); i++)
+		json_array_append(out_findings, json_array_get(findings, i));
+
 	/* A sensitivity label the document carries is a finding, and a tag if the policy says. */
-	out_findings = findings ? json_deep_copy(findings) : json_array();
 	json_array_foreach(json_object_get(hdr, "labels"), i, f) {
 		const char *name = json_string_value(json_object_get(f, "name"));
 		const char *source = json_string_value(json_object_get(f, "source"));

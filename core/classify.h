@@ -7,7 +7,9 @@
  * seen so far add up to, and folds it into the container when it comes.
  *
  * Ownership: the classifier borrows the policy and rule set, which must
- * outlive it; sila_classify returns a new reference the caller owns.
+ * outlive it; sila_classify returns a new reference the caller owns, which
+ * may share values (the findings) with the header it was given; neither
+ * is to be changed after.
  */
 #ifndef SILA_CLASSIFY_H
 #define SILA_CLASSIFY_H
