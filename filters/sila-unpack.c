@@ -6,9 +6,10 @@
  * expands archives in memory and writes the record stream
  * (docs/record-stream.md): a record per regular file and archive member,
  * with the bytes as its body, and a body-less record per container after
- * its members. Each container file is expanded in a child process limited
- * in memory and time and sandboxed, so a parser that crashes or hangs on
- * it costs that file only.
+ * its members. Container files are expanded in a child process limited
+ * in memory and time and sandboxed, started once and kept, so a parser
+ * that crashes or hangs on one costs that file only. Paths read from
+ * standard input get their records out before the next path is waited for.
  *
  * With --state FILE (docs/sweeps.md), a regular file whose size,
  * modification time and inode and whose rule set are those stored in the
@@ -23,10 +24,12 @@
  * Example: sila-unpack ~/share | sila-extract | sila-scan | sila-classify
  */
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "limit.h"
@@ -305,7 +308,14 @@ static int paths_from_stdin(struct sila_unpack *u, int sep)
 	ssize_t n;
 	int ret = SILA_OK;
 
-	while ((n = getdelim(&line, &cap, sep, stdin)) > 0) {
+	for (;;) {
+		struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
+
+		/* Before waiting for the next path, the records so far go out. */
+		if (poll(&pfd, 1, 0) == 0 && fflush(stdout) != 0)
+			break;
+		if ((n = getdelim(&line, &cap, sep, stdin)) <= 0)
+			break;
 		if (line[n - 1] == sep)
 			line[--n] = '\0';
 		if (n == 0)
