@@ -41,6 +41,12 @@ struct sila_unpack {
 	char (*ancestors)[SILA_SHA256_HEX]; /* the containers being expanded, outermost first */
 	unsigned nancestors;
 	int isolate;          /* expand containers in a limited, sandboxed child */
+	struct {
+		pid_t pid;    /* the expander child; 0: none running */
+		FILE *to;     /* the parent's requests; in the child, its records out */
+		FILE *from;   /* the child's records, to the parent */
+		int done;     /* in the child: the request's own line was written */
+	} x;
 	sila_emit_head_fn emit_head; /* for streamed files; NULL: hold every file whole */
 	sila_emit_body_fn emit_body;
 	struct dir_id *dirs;  /* the directories being walked, outermost first */
@@ -64,6 +70,7 @@ static const char *const kind_name[] = {
 
 static int process_blob(struct sila_unpack *u, json_t *hdr, const char *data,
 			size_t len, unsigned depth);
+static int expander_stop(struct sila_unpack *u, int kill_it);
 
 struct sila_unpack *sila_unpack_new(const struct sila_limits *lim,
 				    sila_emit_fn emit, void *ctx)
@@ -87,6 +94,7 @@ void sila_unpack_free(struct sila_unpack *u)
 {
 	if (!u)
 		return;
+	expander_stop(u, 0);
 	free(u->dirs);
 	free(u->ancestors);
 	free(u);
@@ -677,10 +685,150 @@ static int process_blob(struct sila_unpack *u, json_t *hdr, const char *data,
 	}
 }
 
-/* Writes a record into the pipe to the supervising parent. */
+/*
+ * Writes a record into the pipe to the supervising parent, and notes
+ * whether it was a container's own line, the last of a request.
+ */
 static int pipe_emit(void *ctx, json_t *hdr, const void *body, size_t len)
 {
-	return sila_record_write(ctx, hdr, body, len) == SILA_OK ? SILA_OK : SILA_FATAL;
+	struct sila_unpack *u = ctx;
+
+	u->x.done = !json_object_get(hdr, "member");
+	return sila_record_write(u->x.to, hdr, body, len) == SILA_OK ? SILA_OK : SILA_FATAL;
+}
+
+/*
+ * The expander's loop: reads one container file at a time from in, as a
+ * record, expands it and writes its records to out, the container's own
+ * line last. It exits when in ends, and at once on anything else: a
+ * request whose own line was not written, or a write that failed.
+ */
+static void expander_main(struct sila_unpack *u, FILE *in, FILE *out)
+{
+	struct sila_record rec;
+
+	sila_record_init(&rec, u->lim.max_file ? u->lim.max_file + 1 : 0);
+	u->emit = pipe_emit;
+	u->ctx = u;
+	u->x.to = out;
+	while (sila_record_read(in, &rec) == SILA_OK && rec.has_body) {
+		json_t *size = json_object_get(rec.hdr, "size");
+
+		u->expanded = 0;
+		u->top_size = json_is_integer(size) ? (size_t)json_integer_value(size) : rec.body.len;
+		u->nancestors = 0;
+		u->x.done = 0;
+		if (process_blob(u, rec.hdr, rec.body.data ? rec.body.data : "", rec.body.len, 0) ==
+			    SILA_FATAL ||
+		    !u->x.done || fflush(out) != 0)
+			_exit(3);
+	}
+	_exit(0);
+}
+
+/*
+ * Starts the expander: a child limited in memory and sandboxed before it
+ * reads anything, kept for file after file. Returns 0, or -1 when no
+ * child could be started.
+ */
+static int expander_start(struct sila_unpack *u)
+{
+	int req[2], res[2];
+	pid_t pid;
+
+	if (pipe(req) != 0)
+		return -1;
+	if (pipe(res) != 0) {
+		close(req[0]);
+		close(req[1]);
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(req[0]);
+		close(req[1]);
+		close(res[0]);
+		close(res[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		FILE *in, *out;
+		char err[256];
+
+		close(req[1]);
+		close(res[0]);
+		/* The record stream's reader must see its end when the parent ends, not later. */
+		for (int fd = 0; fd <= 2; fd++)
+			if (fd != req[0] && fd != res[1] && fd != STDERR_FILENO)
+				close(fd);
+		sila_worker_limits(u->lim.max_memory);
+		sila_sandbox_preload();
+		if (sila_sandbox_enter(err, sizeof(err)) != 0)
+			_exit(3);
+		in = fdopen(req[0], "r");
+		out = fdopen(res[1], "w");
+		if (!in || !out)
+			_exit(3);
+		expander_main(u, in, out);
+	}
+	close(req[0]);
+	close(res[1]);
+	u->x.to = fdopen(req[1], "w");
+	u->x.from = fdopen(res[0], "r");
+	if (!u->x.to || !u->x.from) {
+		if (u->x.to)
+			fclose(u->x.to);
+		else
+			close(req[1]);
+		if (u->x.from)
+			fclose(u->x.from);
+		else
+			close(res[0]);
+		u->x.to = u->x.from = NULL;
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	u->x.pid = pid;
+	return 0;
+}
+
+/*
+ * Ends the expander, by closing its input, or by SIGKILL with kill set;
+ * returns its wait status.
+ */
+static int expander_stop(struct sila_unpack *u, int kill_it)
+{
+	int ws = 0;
+
+	if (!u->x.pid)
+		return 0;
+	if (kill_it)
+		kill(u->x.pid, SIGKILL);
+	fclose(u->x.to);
+	fclose(u->x.from);
+	while (waitpid(u->x.pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	u->x.pid = 0;
+	u->x.to = u->x.from = NULL;
+	return ws;
+}
+
+/* Writes a request to the expander, with SIGPIPE ignored: a dead child is not the parent's death. */
+static int expander_send(struct sila_unpack *u, json_t *hdr, const char *data, size_t len)
+{
+	struct sigaction ign, old;
+	int st;
+
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, &old);
+	st = sila_record_write(u->x.to, hdr, data, len);
+	if (st == SILA_OK && fflush(u->x.to) != 0)
+		st = SILA_FAILED;
+	sigaction(SIGPIPE, &old, NULL);
+	return st;
 }
 
 static volatile sig_atomic_t watchdog_fired;
@@ -696,80 +844,55 @@ static void on_watchdog(int sig)
 }
 
 /*
- * Expands a container file in a child process, limited in memory and time
- * and sandboxed, and passes its records on. A crash or hang in libarchive,
- * GMime or the .msg reader then costs this file only: the members already
- * read keep their lines, and the file's own line says what happened.
+ * Expands a container file in the expander, a child process limited in
+ * memory and time and sandboxed, and passes its records on. A crash or
+ * hang in libarchive, GMime or the .msg reader then costs this file only:
+ * the members already read keep their lines, the file's own line says what
+ * happened, and the next container gets a new child. The child is started
+ * once and kept, so a sweep does not pay for a process per archive.
  */
 static int isolated(struct sila_unpack *u, json_t *hdr, const char *data, size_t len)
 {
 	struct sila_record rec;
 	struct sigaction sa, old;
-	int fds[2], ws = 0, got_top = 0, st, ret = SILA_OK;
-	const char *path = json_string_value(json_object_get(hdr, "path"));
-	FILE *in;
-	pid_t pid;
+	int ws, got_top = 0, st, ret = SILA_OK;
 
-	if (pipe(fds) != 0)
+	if (!u->x.pid && expander_start(u) != 0)
 		return process_blob(u, hdr, data, len, 0);
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return process_blob(u, hdr, data, len, 0);
-	}
-	if (pid == 0) {
-		FILE *out;
-		char err[256];
-
-		close(fds[0]);
-		sila_worker_limits(u->lim.max_memory);
-		sila_sandbox_preload();
-		if (sila_sandbox_enter(err, sizeof(err)) != 0)
-			_exit(3);
-		out = fdopen(fds[1], "w");
-		if (!out)
-			_exit(3);
-		u->emit = pipe_emit;
-		u->ctx = out;
-		st = process_blob(u, hdr, data, len, 0);
-		_exit(st == SILA_FATAL || fflush(out) != 0 ? 3 : 0);
-	}
-	close(fds[1]);
-	in = fdopen(fds[0], "r");
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_watchdog;
 	sigaction(SIGALRM, &sa, &old);
 	watchdog_fired = 0;
-	watchdog_pid = pid;
+	watchdog_pid = u->x.pid;
 	alarm(u->lim.timeout_s);
 	sila_record_init(&rec, 0);
-	while (in && (st = sila_record_read(in, &rec)) == SILA_OK) {
-		const char *status = json_string_value(json_object_get(rec.hdr, "status"));
+	if (expander_send(u, hdr, data, len) == SILA_OK) {
+		while (!got_top && (st = sila_record_read(u->x.from, &rec)) == SILA_OK) {
+			const char *status = json_string_value(json_object_get(rec.hdr, "status"));
 
-		/* The last record of a container file is its own; a member has "member". */
-		got_top = !json_object_get(rec.hdr, "member");
-		if (status && strcmp(status, "ok") != 0)
-			note_problem(u, "a member could not be read whole");
-		if (emit(u, rec.hdr, rec.has_body ? rec.body.data : NULL, rec.body.len) != SILA_OK) {
-			ret = SILA_FATAL;
-			kill(pid, SIGKILL);
-			break;
+			/* The last record of a container file is its own; a member has "member". */
+			got_top = !json_object_get(rec.hdr, "member");
+			if (status && strcmp(status, "ok") != 0)
+				note_problem(u, "a member could not be read whole");
+			if (emit(u, rec.hdr, rec.has_body ? rec.body.data : NULL, rec.body.len) !=
+			    SILA_OK) {
+				ret = SILA_FATAL;
+				break;
+			}
 		}
 	}
 	alarm(0);
 	sila_record_release(&rec);
-	if (in)
-		fclose(in);
-	else
-		close(fds[0]);
-	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-		;
 	watchdog_pid = 0;
 	sigaction(SIGALRM, &old, NULL);
-	if (ret == SILA_FATAL || got_top)
+	if (ret == SILA_FATAL) {
+		expander_stop(u, 1);
 		return ret;
+	}
+	if (got_top)
+		return ret;
+	/* The child ended or was killed before the file's own line: it says why. */
+	ws = expander_stop(u, 1);
 	{
 		enum archive_kind kind = sniff((const unsigned char *)data, len);
 		char why[160];
@@ -781,13 +904,15 @@ static int isolated(struct sila_unpack *u, json_t *hdr, const char *data, size_t
 		if (watchdog_fired)
 			snprintf(why, sizeof(why), "expanding took longer than %u s (--timeout)",
 				 u->lim.timeout_s);
-		else if (WIFSIGNALED(ws))
+		else if (WIFSIGNALED(ws) && WTERMSIG(ws) != SIGKILL)
 			snprintf(why, sizeof(why), "the container parser crashed (signal %d)",
+				 WTERMSIG(ws));
+		else if (WIFSIGNALED(ws))
+			snprintf(why, sizeof(why), "the container parser was killed (signal %d)",
 				 WTERMSIG(ws));
 		else
 			snprintf(why, sizeof(why), "the container parser stopped (exit status %d)",
 				 WEXITSTATUS(ws));
-		(void)path;
 		return emit_problem(u, hdr, SILA_DOC_ERROR, "extraction-failed", why);
 	}
 }

@@ -59,9 +59,11 @@ int sila_unpack_blob(struct sila_unpack *u, const char *name,
 
 /*
  * With on set, each container file (an archive, a mail, an Outlook
- * message) is expanded in a child process limited to lim.max_memory and
- * lim.timeout_s and sandboxed (pool.h), so a parser that crashes or hangs
- * on it costs that file only. Plain files are read in this process.
+ * message) is expanded in a child process limited to lim.max_memory (and
+ * to lim.timeout_s per file) and sandboxed (pool.h), so a parser that
+ * crashes or hangs on it costs that file only. The child is started at
+ * the first container and kept until sila_unpack_free; one that fails is
+ * replaced at the next. Plain files are read in this process.
  */
 void sila_unpack_isolate(struct sila_unpack *u, int on);
 
