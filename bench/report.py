@@ -275,6 +275,12 @@ def main():
         out.append("```")
         out.extend(l.rstrip() for l in open(sym))
         out.append("```\n")
+    if meta.get("procs.mixed.forks"):
+        out.append("Processes started by `sila -j 2` for the 2 000 mixed files (perf stat, "
+                   "sched tracepoints): %s forks, processes and threads (the four filters, the "
+                   "extraction workers, the container expander, sila-scan's writer thread), "
+                   "and %s execs (sila and the four filters); none per file.\n"
+                   % (meta["procs.mixed.forks"], meta["procs.mixed.execs"]))
     out.append("## Commands\n")
     for k in sorted(meta):
         if k.startswith("cmd."):
