@@ -153,9 +153,6 @@ int sila_extract_streamable(struct sila_extractor *x, const char *head, size_t n
 		t = "application/octet-stream";
 	snprintf(x->type, sizeof(x->type), "%s", t);
 	*type = x->type;
-	/* UTF-16 changes length when converted; it is read whole instead. */
-	if (n >= 2 && ((unsigned char)head[0] == 0xff || (unsigned char)head[0] == 0xfe))
-		return 0;
 	if (kind_of(t) == K_PLAIN)
 		return 1;
 	return kind_of(t) == K_NONE && sila_charset_looks_like_text(head, n);

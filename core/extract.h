@@ -33,8 +33,9 @@ void sila_extractor_warm_up(struct sila_extractor *x);
 
 /*
  * Whether a document whose first n bytes are head is plain text that can
- * be streamed through unchanged in length (UTF-8, or text that looks like
- * it); *type receives its MIME type.
+ * be streamed through as it arrives, converted to UTF-8 chunk by chunk
+ * when it is in another encoding (sila_charset_detect on head says which);
+ * *type receives its MIME type.
  */
 int sila_extract_streamable(struct sila_extractor *x, const char *head, size_t n,
 			    const char **type);

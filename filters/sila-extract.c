@@ -14,11 +14,16 @@
  * crashes or hangs costs its document (status "error", warning
  * extraction-failed), never the stream. Output keeps the input's order.
  * A large plain text whose text is its own bytes is passed on by this
- * process as it was read, without a worker's copies of it.
+ * process as it was read, without a worker's copies of it; one too large
+ * to hold (32 MiB and over) is streamed through, converted to UTF-8 when
+ * it is in another encoding.
  *
  * Usage:   sila-extract [options] < records > records
  * Example: sila-unpack report.pdf | sila-extract | sila-scan
  */
+#define _GNU_SOURCE /* O_TMPFILE */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -26,6 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "charset.h"
 #include "cli.h"
 #include "extract.h"
 #include "limit.h"
@@ -188,6 +194,131 @@ static int emit(void *arg, json_t *hdr, const char *body, size_t len)
 }
 
 /*
+ * An unlinked temporary file in $TMPDIR (or /tmp), for text whose length
+ * is known only once it is all converted. NULL with errno set on failure.
+ */
+static FILE *temp_file(void)
+{
+	const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char path[4096];
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	FILE *f;
+
+	if (fd < 0) {
+		/* A file system without O_TMPFILE: a named file, unlinked at once. */
+		if (snprintf(path, sizeof(path), "%s/sila-XXXXXX", dir) >= (int)sizeof(path)) {
+			errno = ENAMETOOLONG;
+			return NULL;
+		}
+		if ((fd = mkstemp(path)) < 0)
+			return NULL;
+		unlink(path);
+	}
+	if (!(f = fdopen(fd, "w+")))
+		close(fd);
+	return f;
+}
+
+/* Where stream_converted writes: the temporary file, and how much went there. */
+struct temp_sink {
+	FILE *f;
+	size_t len;
+	int failed;
+};
+
+static int sink_temp(void *ctx, const char *s, size_t n)
+{
+	struct temp_sink *ts = ctx;
+
+	if (fwrite(s, 1, n, ts->f) != n)
+		ts->failed = 1;
+	ts->len += n;
+	return ts->failed ? SILA_FAILED : SILA_OK;
+}
+
+/*
+ * Passes on a long plain text that is not UTF-8 without a byte order mark
+ * (UTF-16, UTF-32, Windows-1252, or UTF-8 with a BOM) converted to UTF-8,
+ * as sila_extract would convert it held whole. A record's length comes
+ * before its body, and conversion changes the length, so the text goes
+ * through an unlinked temporary file: memory stays at one chunk whatever
+ * the size. Like all streamed text it is passed on whole, not cut at
+ * --max-text. chunk holds the first n bytes read, and has room for size.
+ */
+static int stream_converted(struct sila_record *rec, const char *type,
+			    const char *cs, size_t bom, char *chunk, size_t n, size_t size)
+{
+	struct temp_sink ts = { temp_file(), 0, 0 };
+	struct sila_conv c;
+	struct sila_text t;
+	size_t have = n - bom, used;
+	int replaced = 0, st = SILA_OK;
+
+	sila_text_init(&t, 0);
+	if (!ts.f || sila_conv_open(&c, cs) != SILA_OK) {
+		sila_warn_add(t.warnings, "extraction-failed", "cannot convert the text from %s: %s",
+			      cs, ts.f ? "no converter" : strerror(errno));
+		sila_text_status(&t, SILA_DOC_ERROR);
+		if (ts.f)
+			fclose(ts.f);
+		ts.f = NULL;
+	}
+	memmove(chunk, chunk + bom, have);
+	for (;;) {
+		int final = rec->body_pending == 0, r = SILA_OK;
+
+		used = have;
+		if (ts.f && !ts.failed)
+			r = sila_conv_run(&c, chunk, have, final, sink_temp, &ts, final ? NULL : &used);
+		replaced |= r == SILA_WARN;
+		if (final)
+			break;
+		/* What was not converted (a character cut by the chunk's end) goes first. */
+		memmove(chunk, chunk + used, have - used);
+		have -= used;
+		n = sila_record_body_read(stdin, rec, chunk + have, size - have);
+		if (n == (size_t)-1) {
+			st = SILA_FATAL;
+			break;
+		}
+		have += n;
+	}
+	if (ts.f)
+		sila_conv_close(&c);
+	if (st == SILA_OK && ts.f && (ts.failed || fflush(ts.f) != 0 || fseek(ts.f, 0, SEEK_SET) != 0)) {
+		sila_warn_add(t.warnings, "extraction-failed",
+			      "cannot write the converted text to a temporary file: %s", strerror(errno));
+		sila_text_status(&t, SILA_DOC_ERROR);
+		fclose(ts.f);
+		ts.f = NULL;
+	}
+	if (replaced)
+		sila_warn_add(t.warnings, "extraction-failed",
+			      "some bytes are not valid %s and were replaced by U+FFFD", cs);
+	annotate(rec->hdr, &t, type);
+	sila_text_release(&t);
+	if (st != SILA_OK)
+		goto out;
+	if (!ts.f) {
+		/* A record with status error has no body. */
+		st = sila_record_write(stdout, rec->hdr, NULL, 0) == SILA_OK ? SILA_OK : SILA_FATAL;
+		goto out;
+	}
+	if (sila_record_write_head(stdout, rec->hdr, ts.len) != SILA_OK)
+		st = SILA_FATAL;
+	for (size_t left = ts.len; st == SILA_OK && left;) {
+		n = fread(chunk, 1, left < size ? left : size, ts.f);
+		if (n == 0 || fwrite(chunk, 1, n, stdout) != n)
+			st = SILA_FATAL;
+		left -= n;
+	}
+out:
+	if (ts.f)
+		fclose(ts.f);
+	return st;
+}
+
+/*
  * A document too large to hold (its body was left unread): plain text is
  * passed through in chunks, made valid UTF-8 without changing its length;
  * anything else is read up to --max-file and extracted as usual, with
@@ -204,6 +335,11 @@ static int stream_large(struct job_ctx *jc, struct sila_extractor *sx, struct si
 	if (n == (size_t)-1)
 		return SILA_FATAL;
 	if (sila_extract_streamable(sx, chunk, n, &type)) {
+		size_t bom;
+		const char *cs = sila_charset_detect(chunk, n, &bom);
+
+		if (strcmp(cs, "UTF-8") != 0 || bom)
+			return stream_converted(rec, type, cs, bom, chunk, n, sizeof(chunk));
 		json_object_set_new(rec->hdr, "type", json_string(type));
 		if (!json_object_get(rec->hdr, "status"))
 			json_object_set_new(rec->hdr, "status", json_string("ok"));
