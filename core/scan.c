@@ -788,61 +788,23 @@ static void to_json(const struct sila_rules *rules, const struct agg *aggs, size
 		json_decref(conf[c]);
 }
 
-/* Findings made but not yet turned into JSON; see scan.h. */
-struct sila_findings {
-	const struct sila_rules *rules;
-	struct agg *aggs;
-	size_t naggs;
-	int paged, reveal;
-};
-
-/* Finishes a run: its findings, sorted by offset, taken from the run into *out. */
-static int finish(struct run *r, const struct sila_scan_opts *o, struct sila_findings **out,
+/* Finishes a run: the findings and tags, sorted by offset. */
+static int finish(struct run *r, const struct sila_scan_opts *o, json_t **findings, json_t **tags,
 		  int *truncated, char *err, size_t errlen)
 {
-	struct sila_findings *f;
-
 	validate_ready(r, 1);
 	settle(r, 1);
 	*truncated = r->c.truncated;
-	if (r->oom || !(f = malloc(sizeof(*f)))) {
+	if (r->oom) {
 		snprintf(err, errlen, "out of memory");
 		return SILA_FAILED;
 	}
 	if (r->naggs)
 		qsort(r->aggs, r->naggs, sizeof(*r->aggs), cmp_agg_offset);
-	f->rules = r->rules;
-	f->aggs = r->aggs;
-	f->naggs = r->naggs;
-	f->paged = r->paged;
-	f->reveal = o->reveal;
-	r->aggs = NULL;
-	r->naggs = r->aalloc = 0;
-	*out = f;
-	return SILA_OK;
-}
-
-int sila_findings_json(struct sila_findings *f, json_t **findings, json_t **tags)
-{
 	*findings = json_array();
 	*tags = json_array();
-	if (*findings && *tags)
-		to_json(f->rules, f->aggs, f->naggs, f->paged, f->reveal, *findings, *tags);
-	sila_findings_free(f);
-	if (*findings && *tags)
-		return SILA_OK;
-	json_decref(*findings);
-	json_decref(*tags);
-	*findings = *tags = NULL;
-	return SILA_FAILED;
-}
-
-void sila_findings_free(struct sila_findings *f)
-{
-	if (!f)
-		return;
-	free(f->aggs);
-	free(f);
+	to_json(r->rules, r->aggs, r->naggs, r->paged, o->reveal, *findings, *tags);
+	return SILA_OK;
 }
 
 /* The size of the chunks a long text is scanned in, and a streamed one read in. */
@@ -1013,8 +975,8 @@ static int pipe_fill(struct pipe *p, struct slot *sl, struct source *src)
  * chunk size and the findings.
  */
 static int scan_piped(struct sila_scanner *s, const char *text, size_t len, sila_read_fn read,
-		      void *ctx, int paged, const struct sila_scan_opts *o,
-		      struct sila_findings **out, int *truncated, char *err, size_t errlen)
+		      void *ctx, int paged, const struct sila_scan_opts *o, json_t **findings,
+		      json_t **tags, int *truncated, char *err, size_t errlen)
 {
 	struct source src = { read, ctx, text, len, 0, 0 };
 	struct pipe p;
@@ -1024,7 +986,8 @@ static int scan_piped(struct sila_scanner *s, const char *text, size_t len, sila
 	unsigned filled = 0;
 	int ret = SILA_FAILED, ok = 1;
 
-	*out = NULL;
+	*findings = NULL;
+	*tags = NULL;
 	*truncated = 0;
 	memset(&p, 0, sizeof(p));
 	if (!s->sdb) {
@@ -1125,7 +1088,7 @@ static int scan_piped(struct sila_scanner *s, const char *text, size_t len, sila
 		r.off = keep_from;
 	}
 	if (ok)
-		ret = finish(&r, o, out, truncated, err, errlen);
+		ret = finish(&r, o, findings, tags, truncated, err, errlen);
 	pthread_mutex_lock(&p.mu);
 	p.stop = 1;
 	pthread_cond_broadcast(&p.cv);
@@ -1148,24 +1111,26 @@ out:
 	return ret;
 }
 
-int sila_scan_stream_raw(struct sila_scanner *s, sila_read_fn read, void *ctx, int paged,
-			 const struct sila_scan_opts *o, struct sila_findings **out,
-			 int *truncated, char *err, size_t errlen)
+int sila_scan_stream(struct sila_scanner *s, sila_read_fn read, void *ctx, int paged,
+		     const struct sila_scan_opts *o, json_t **findings, json_t **tags,
+		     int *truncated, char *err, size_t errlen)
 {
-	return scan_piped(s, NULL, 0, read, ctx, paged, o, out, truncated, err, errlen);
+	return scan_piped(s, NULL, 0, read, ctx, paged, o, findings, tags, truncated, err, errlen);
 }
 
-int sila_scan_text_raw(struct sila_scanner *s, const char *text, size_t len, int paged,
-		       const struct sila_scan_opts *o, struct sila_findings **out,
-		       int *truncated, char *err, size_t errlen)
+int sila_scan_text(struct sila_scanner *s, const char *text, size_t len, int paged,
+		   const struct sila_scan_opts *o, json_t **findings, json_t **tags,
+		   int *truncated, char *err, size_t errlen)
 {
 	struct run r;
 	hs_error_t rc;
 	int ret;
 
 	if (len >= SILA_SCAN_PIPE_MIN)
-		return scan_piped(s, text, len, NULL, NULL, paged, o, out, truncated, err, errlen);
-	*out = NULL;
+		return scan_piped(s, text, len, NULL, NULL, paged, o, findings, tags, truncated, err,
+				  errlen);
+	*findings = NULL;
+	*tags = NULL;
 	*truncated = 0;
 	if (run_init(&r, s, o, paged) != SILA_OK) {
 		run_release(&r);
@@ -1180,41 +1145,7 @@ int sila_scan_text_raw(struct sila_scanner *s, const char *text, size_t len, int
 		run_release(&r);
 		return SILA_FAILED;
 	}
-	ret = finish(&r, o, out, truncated, err, errlen);
+	ret = finish(&r, o, findings, tags, truncated, err, errlen);
 	run_release(&r);
 	return ret;
-}
-
-/* Turns raw findings, or a failure to make them, into the JSON arrays. */
-static int with_json(int ret, struct sila_findings *f, json_t **findings, json_t **tags,
-		     char *err, size_t errlen)
-{
-	*findings = *tags = NULL;
-	if (ret != SILA_OK)
-		return ret;
-	if (sila_findings_json(f, findings, tags) != SILA_OK) {
-		snprintf(err, errlen, "out of memory");
-		return SILA_FAILED;
-	}
-	return SILA_OK;
-}
-
-int sila_scan_stream(struct sila_scanner *s, sila_read_fn read, void *ctx, int paged,
-		     const struct sila_scan_opts *o, json_t **findings, json_t **tags,
-		     int *truncated, char *err, size_t errlen)
-{
-	struct sila_findings *f;
-	int ret = sila_scan_stream_raw(s, read, ctx, paged, o, &f, truncated, err, errlen);
-
-	return with_json(ret, f, findings, tags, err, errlen);
-}
-
-int sila_scan_text(struct sila_scanner *s, const char *text, size_t len, int paged,
-		   const struct sila_scan_opts *o, json_t **findings, json_t **tags,
-		   int *truncated, char *err, size_t errlen)
-{
-	struct sila_findings *f;
-	int ret = sila_scan_text_raw(s, text, len, paged, o, &f, truncated, err, errlen);
-
-	return with_json(ret, f, findings, tags, err, errlen);
 }

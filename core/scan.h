@@ -66,30 +66,4 @@ int sila_scan_stream(struct sila_scanner *s, sila_read_fn read, void *ctx, int p
 		     const struct sila_scan_opts *o, json_t **findings, json_t **tags,
 		     int *truncated, char *err, size_t errlen);
 
-/*
- * Findings not yet made into JSON. For a document with thousands of
- * findings the JSON costs as much as scanning megabytes; the _raw scans
- * leave it to be made later, in another thread if need be (it reads only
- * the rule set), while the scanner goes on with the next text.
- */
-struct sila_findings;
-
-/* As sila_scan_text, with the findings left raw in *out, the caller's. */
-int sila_scan_text_raw(struct sila_scanner *s, const char *text, size_t len, int paged,
-		       const struct sila_scan_opts *o, struct sila_findings **out,
-		       int *truncated, char *err, size_t errlen);
-
-/* As sila_scan_stream, with the findings left raw in *out, the caller's. */
-int sila_scan_stream_raw(struct sila_scanner *s, sila_read_fn read, void *ctx, int paged,
-			 const struct sila_scan_opts *o, struct sila_findings **out,
-			 int *truncated, char *err, size_t errlen);
-
-/*
- * Makes f into the arrays sila_scan_text gives, new references the caller
- * owns, and frees f. Returns SILA_OK, or SILA_FAILED out of memory.
- */
-int sila_findings_json(struct sila_findings *f, json_t **findings, json_t **tags);
-
-void sila_findings_free(struct sila_findings *f);
-
 #endif

@@ -59,105 +59,64 @@ static void record_warn(json_t *hdr, enum sila_doc_status st, const char *code, 
 }
 
 /*
- * Scans the document's metadata (title, subject, custom properties) into
- * *mf and *mt, findings marked "in": "metadata" and their tags, or NULL
- * when there is none. The metadata itself is dropped from the record: it
- * may hold the very numbers the report must not show.
+ * Scans the document's metadata (title, subject, custom properties) and
+ * adds its findings, marked "in": "metadata", to findings and tags. The
+ * metadata itself is dropped from the record: it may hold the very
+ * numbers the report must not show.
  */
 static void scan_metadata(struct sila_scanner *scanner, json_t *hdr,
-			  const struct sila_scan_opts *opts, json_t **mf, json_t **mt)
+			  const struct sila_scan_opts *opts, json_t *findings, json_t *tags)
 {
 	const char *meta = json_string_value(json_object_get(hdr, "metadata"));
+	json_t *mf, *mt, *v;
 	char err[256];
 	int truncated;
 	size_t i;
-	json_t *v;
 
-	*mf = *mt = NULL;
-	if (meta && sila_scan_text(scanner, meta, strlen(meta), 0, opts, mf, mt, &truncated, err,
-				   sizeof(err)) == SILA_OK) {
-		json_array_foreach(*mf, i, v) {
+	if (meta && sila_scan_text(scanner, meta, strlen(meta), 0, opts, &mf, &mt,
+				   &truncated, err, sizeof(err)) == SILA_OK) {
+		json_array_foreach(mf, i, v) {
 			json_object_del(v, "offset");
 			json_object_set_new(v, "in", json_string("metadata"));
+			json_array_append(findings, v);
 		}
+		json_array_foreach(mt, i, v) {
+			size_t j;
+			json_t *w;
+			int have = 0;
+
+			json_array_foreach(tags, j, w)
+				have |= json_equal(v, w);
+			if (!have)
+				json_array_append(tags, v);
+		}
+		json_decref(mf);
+		json_decref(mt);
 	}
 	json_object_del(hdr, "metadata");
 }
 
-/* Adds the metadata's findings mf and tags mt (when there are any) to findings and tags. */
-static void add_metadata(json_t *findings, json_t *tags, json_t *mf, json_t *mt)
-{
-	size_t i;
-	json_t *v;
-
-	json_array_foreach(mf, i, v)
-		json_array_append(findings, v);
-	json_array_foreach(mt, i, v) {
-		size_t j;
-		json_t *w;
-		int have = 0;
-
-		json_array_foreach(tags, j, w)
-			have |= json_equal(v, w);
-		if (!have)
-			json_array_append(tags, v);
-	}
-}
-
 /*
  * Records are written by a thread of their own: a header with thousands
- * of findings takes as long to make and dump as a megabyte takes to scan,
- * and the next record need not wait for it. Order is kept: one writer, one
- * queue.
+ * of findings takes as long to dump as a megabyte takes to scan, and the
+ * next record need not wait for it. Order is kept: one writer, one queue.
  */
 #define OUT_QUEUE 4
-
-/*
- * A record on its way out: the header, and, for a scanned text, its raw
- * findings and the metadata's, which the writer puts in the header's
- * "findings" and "tags", set to null as places for them.
- */
-struct out_rec {
-	json_t *hdr;
-	struct sila_findings *f;
-	json_t *mf, *mt;
-};
 
 static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct out_rec q[OUT_QUEUE];
+	json_t *q[OUT_QUEUE];
 	size_t head, n;
 	int done;       /* no more records will come */
 	int failed;     /* writing failed: stop reading */
-} out = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, { { NULL, NULL, NULL, NULL } },
-	  0, 0, 0, 0 };
-
-/* Puts a record's findings in its header, made into JSON here. */
-static void fill_findings(struct out_rec *o)
-{
-	json_t *findings, *tags;
-
-	if (!o->f)
-		return;
-	if (sila_findings_json(o->f, &findings, &tags) != SILA_OK) {
-		sila_record_error(o->hdr, "out of memory");
-		record_warn(o->hdr, SILA_DOC_ERROR, "scan-failed", "out of memory");
-		json_object_del(o->hdr, "findings");
-		json_object_del(o->hdr, "tags");
-	} else {
-		add_metadata(findings, tags, o->mf, o->mt);
-		json_object_set_new(o->hdr, "findings", findings);
-		json_object_set_new(o->hdr, "tags", tags);
-	}
-	o->f = NULL;
-}
+} out = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, { NULL }, 0, 0, 0, 0 };
 
 static void *writer(void *arg)
 {
 	(void)arg;
 	for (;;) {
-		struct out_rec o;
+		json_t *h;
 		int ok;
 
 		pthread_mutex_lock(&out.mu);
@@ -167,13 +126,10 @@ static void *writer(void *arg)
 			pthread_mutex_unlock(&out.mu);
 			return NULL;
 		}
-		o = out.q[out.head];
+		h = out.q[out.head];
 		pthread_mutex_unlock(&out.mu);
-		fill_findings(&o);
-		ok = !out.failed && sila_record_write(stdout, o.hdr, NULL, 0) == SILA_OK;
-		json_decref(o.hdr);
-		json_decref(o.mf);
-		json_decref(o.mt);
+		ok = !out.failed && sila_record_write(stdout, h, NULL, 0) == SILA_OK;
+		json_decref(h);
 		pthread_mutex_lock(&out.mu);
 		out.head = (out.head + 1) % OUT_QUEUE;
 		out.n--;
@@ -184,8 +140,8 @@ static void *writer(void *arg)
 	}
 }
 
-/* Queues a record (its references are the writer's); -1 once writing has failed. */
-static int put_record(struct out_rec o)
+/* Queues a record header (the reference is the writer's); -1 once writing has failed. */
+static int put_record(json_t *hdr)
 {
 	int failed;
 
@@ -194,17 +150,13 @@ static int put_record(struct out_rec o)
 		pthread_cond_wait(&out.cv, &out.mu);
 	failed = out.failed;
 	if (!failed) {
-		out.q[(out.head + out.n) % OUT_QUEUE] = o;
+		out.q[(out.head + out.n) % OUT_QUEUE] = hdr;
 		out.n++;
 		pthread_cond_broadcast(&out.cv);
 	}
 	pthread_mutex_unlock(&out.mu);
-	if (failed) {
-		json_decref(o.hdr);
-		sila_findings_free(o.f);
-		json_decref(o.mf);
-		json_decref(o.mt);
-	}
+	if (failed)
+		json_decref(hdr);
 	return failed ? -1 : 0;
 }
 
@@ -315,8 +267,7 @@ int main(int argc, char **argv)
 	 */
 	rec.stream_min = SILA_SCAN_PIPE_MIN;
 	while ((st = sila_record_read(stdin, &rec)) == SILA_OK) {
-		json_t *trace = json_object_get(rec.hdr, "trace");
-		struct out_rec o = { NULL, NULL, NULL, NULL };
+		json_t *trace = json_object_get(rec.hdr, "trace"), *hdr;
 
 		if (!trace) {
 			trace = json_object();
@@ -325,6 +276,7 @@ int main(int argc, char **argv)
 		json_object_set_new(trace, "rules", json_string(rules->hash));
 		json_object_set_new(trace, "scanned", json_string(now_iso8601()));
 		if (rec.has_body) {
+			json_t *findings, *tags;
 			int truncated;
 
 			if (rec.body_truncated)
@@ -333,27 +285,26 @@ int main(int argc, char **argv)
 			int paged = json_object_get(rec.hdr, "pages") != NULL;
 
 			if ((rec.body_pending
-				     ? sila_scan_stream_raw(scanner, read_body, &rec, paged, &opts, &o.f,
-							    &truncated, err, sizeof(err))
-				     : sila_scan_text_raw(scanner, rec.body.data ? rec.body.data : "",
-							  rec.body.len, paged, &opts, &o.f, &truncated,
-							  err, sizeof(err))) != SILA_OK) {
+				     ? sila_scan_stream(scanner, read_body, &rec, paged, &opts, &findings,
+							&tags, &truncated, err, sizeof(err))
+				     : sila_scan_text(scanner, rec.body.data ? rec.body.data : "",
+						      rec.body.len, paged, &opts, &findings, &tags,
+						      &truncated, err, sizeof(err))) != SILA_OK) {
 				sila_record_error(rec.hdr, "%s", err);
 				record_warn(rec.hdr, SILA_DOC_ERROR, "scan-failed", err);
 			} else {
-				scan_metadata(scanner, rec.hdr, &opts, &o.mf, &o.mt);
-				/* Their places: the writer fills them in. */
-				json_object_set_new(rec.hdr, "findings", json_null());
-				json_object_set_new(rec.hdr, "tags", json_null());
+				scan_metadata(scanner, rec.hdr, &opts, findings, tags);
+				json_object_set_new(rec.hdr, "findings", findings);
+				json_object_set_new(rec.hdr, "tags", tags);
 				if (truncated)
 					record_warn(rec.hdr, SILA_DOC_PARTIAL, "limit-exceeded",
 						    "too many candidate matches; the rest were not examined");
 			}
 		}
 		/* The writer owns the header from here: no count is shared between threads. */
-		o.hdr = rec.hdr;
+		hdr = rec.hdr;
 		rec.hdr = NULL;
-		if (put_record(o) != 0)
+		if (put_record(hdr) != 0)
 			break;
 	}
 	end_records(wtid);

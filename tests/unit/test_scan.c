@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,67 +330,6 @@ static void test_aggregate(void **state)
 	assert_string_equal(jstr(json_array_get(fs, 0), "value"), "20000101-2384");
 	assert_string_equal(jstr(json_array_get(fs, 1), "value"), "20000101-1493");
 	json_decref(fs);
-}
-
-/* Makes raw findings into JSON, in a thread of its own as sila-scan's writer does. */
-static void *json_in_thread(void *arg)
-{
-	void **io = arg;
-
-	if (sila_findings_json(io[0], (json_t **)&io[1], (json_t **)&io[2]) != SILA_OK)
-		io[1] = io[2] = NULL;
-	return NULL;
-}
-
-/*
- * Findings left raw stay the text's own while the scanner goes on with
- * other texts (short, and long enough for two threads), and made into
- * JSON later in another thread they are what sila_scan_text gives.
- */
-static void test_raw_findings(void **state)
-{
-	struct fixture *fx = *state;
-	static const char two[] = "Hos 000101-2384 och 000101-1493, sedan 000101-2384.\nHEMLIG\n";
-	const size_t long_len = SILA_SCAN_PIPE_MIN + 100;
-	char *other = malloc(long_len), err[256];
-	struct sila_findings *raw;
-	struct sila_scan_opts o;
-	json_t *want, *want_tags, *f, *t;
-	void *io[3];
-	pthread_t tid;
-	int tr;
-
-	assert_non_null(other);
-	memset(other, 'x', long_len);
-	memcpy(other + 1000, " 20000102-2383 ", 15);
-	memset(&o, 0, sizeof(o));
-	o.today = today;
-	want = scan_opts(fx, two, strlen(two), 0, &o, &want_tags, NULL);
-	assert_int_equal(json_array_size(want), 3);
-
-	assert_int_equal(sila_scan_text_raw(fx->scanner, two, strlen(two), 0, &o, &raw, &tr, err,
-					    sizeof(err)), SILA_OK);
-	json_decref(scan_opts(fx, "Pnr 000102-2383", 15, 0, &o, NULL, NULL));
-	json_decref(scan_opts(fx, other, long_len, 0, &o, NULL, NULL));
-	io[0] = raw;
-	assert_int_equal(pthread_create(&tid, NULL, json_in_thread, io), 0);
-	assert_int_equal(pthread_join(tid, NULL), 0);
-	f = io[1];
-	t = io[2];
-	assert_non_null(f);
-	assert_true(json_equal(f, want));
-	assert_true(json_equal(t, want_tags));
-	json_decref(f);
-	json_decref(t);
-	json_decref(want);
-	json_decref(want_tags);
-
-	/* Left unmade, they are simply freed. */
-	assert_int_equal(sila_scan_text_raw(fx->scanner, other, long_len, 0, &o, &raw, &tr, err,
-					    sizeof(err)), SILA_OK);
-	sila_findings_free(raw);
-	sila_findings_free(NULL);
-	free(other);
 }
 
 static void test_offsets(void **state)
@@ -1265,7 +1203,6 @@ int main(void)
 		cmocka_unit_test(test_pnr_forms),
 		cmocka_unit_test(test_masked_never_whole),
 		cmocka_unit_test(test_aggregate),
-		cmocka_unit_test(test_raw_findings),
 		cmocka_unit_test(test_offsets),
 		cmocka_unit_test(test_pages),
 		cmocka_unit_test(test_negative_context),
