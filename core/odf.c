@@ -232,14 +232,14 @@ static int is_label_name(const char *name)
 }
 
 /* One node inside office:meta. */
-static int meta_node(struct odf *o, xmlTextReaderPtr r, int type, const char *local)
+static int meta_node(struct odf *o, const struct sila_xml_node *node, int type, const char *local)
 {
 	static const char *const keys[][2] = {
 		{ "title", "title" }, { "subject", "subject" }, { "keyword", "keywords" },
 		{ "description", "description" }, { "creator", "author" },
 		{ "initial-creator", "initial-creator" }, { NULL, NULL }
 	};
-	int depth = xmlTextReaderDepth(r);
+	int depth = sila_xml_depth(node);
 
 	if (type == XML_READER_TYPE_ELEMENT && depth == o->sec_depth + 1) {
 		o->key = NULL;
@@ -250,7 +250,7 @@ static int meta_node(struct odf *o, xmlTextReaderPtr r, int type, const char *lo
 			if (strcmp(local, keys[i][0]) == 0)
 				o->key = keys[i][1];
 		if (strcmp(local, "user-defined") == 0)
-			o->uname = sila_xml_attr(r, "name", 1);
+			o->uname = sila_xml_attr(node, "name", 1);
 		if (!o->key && !o->uname)
 			return SILA_WALK_SKIP;
 	} else if (type == XML_READER_TYPE_END_ELEMENT && depth == o->sec_depth + 1) {
@@ -280,68 +280,71 @@ static int meta_node(struct odf *o, xmlTextReaderPtr r, int type, const char *lo
 		xmlFree(o->uname);
 		o->uname = NULL;
 	} else if ((o->key || o->uname) && sila_xml_is_text(type)) {
-		sila_buf_add_upto(&o->value, sila_xml_text(r), strlen(sila_xml_text(r)));
+		sila_buf_add_upto(&o->value, sila_xml_text(node), sila_xml_text_len(node));
 	}
 	return SILA_WALK_ON;
 }
 
 /* Whether an element is one of the master page's headers or footers. */
-static int is_header_footer(xmlTextReaderPtr r, const char *local)
+static int is_header_footer(const struct sila_xml_node *node, const char *local)
 {
 	return (strncmp(local, "header", 6) == 0 || strncmp(local, "footer", 6) == 0) &&
-	       (local[6] == '\0' || local[6] == '-') && sila_xml_is(r, local, local, STYLE_NS);
+	       (local[6] == '\0' || local[6] == '-') && sila_xml_is(node, local, local, STYLE_NS);
 }
 
 /* A new element in the body or the master styles. */
-static int text_element(struct odf *o, xmlTextReaderPtr r, const char *local)
+static int text_element(struct odf *o, const struct sila_xml_node *node, const char *local)
 {
-	int empty = xmlTextReaderIsEmptyElement(r) == 1;
+	int empty = sila_xml_empty(node);
 	int in_para = o->para > 0 && (o->want != SEC_MASTER || o->hf > 0);
 
-	if (o->want == SEC_MASTER && is_header_footer(r, local)) {
+	if (o->want == SEC_MASTER && is_header_footer(node, local)) {
 		o->hf += !empty;
 		sila_flow_sep(&o->f, SILA_SEP_LINE);
-	} else if (sila_xml_is(r, local, "p", TEXT_NS) || sila_xml_is(r, local, "h", TEXT_NS)) {
+	} else if (sila_xml_is(node, local, "p", TEXT_NS) ||
+		   sila_xml_is(node, local, "h", TEXT_NS)) {
 		o->para += !empty;
 		o->space = 0;
-	} else if (sila_xml_is(r, local, "s", TEXT_NS)) {
-		char *c = sila_xml_attr(r, "c", 1);
+	} else if (sila_xml_is(node, local, "s", TEXT_NS)) {
+		char *c = sila_xml_attr(node, "c", 1);
 		long n = c ? strtol(c, NULL, 10) : 1;
 
 		for (long i = 0; in_para && i < (n < 1 ? 1 : n > SPACES_MAX ? SPACES_MAX : n); i++)
 			put_run(o, " ", 1);
 		xmlFree(c);
-	} else if (sila_xml_is(r, local, "tab", TEXT_NS)) {
+	} else if (sila_xml_is(node, local, "tab", TEXT_NS)) {
 		if (in_para)
 			put_run(o, "\t", 1);
-	} else if (sila_xml_is(r, local, "line-break", TEXT_NS)) {
+	} else if (sila_xml_is(node, local, "line-break", TEXT_NS)) {
 		o->space = 0;
 		if (in_para && !o->cell_value && !o->decl_name)
 			sila_flow_put(&o->f, "\n", 1);
-	} else if (sila_xml_is(r, local, "note-citation", TEXT_NS) ||
-		   sila_xml_is(r, local, "page-number", TEXT_NS) ||
-		   sila_xml_is(r, local, "page-count", TEXT_NS) ||
-		   sila_xml_is(r, local, "sheet-name", TEXT_NS)) {
+	} else if (sila_xml_is(node, local, "note-citation", TEXT_NS) ||
+		   sila_xml_is(node, local, "page-number", TEXT_NS) ||
+		   sila_xml_is(node, local, "page-count", TEXT_NS) ||
+		   sila_xml_is(node, local, "sheet-name", TEXT_NS)) {
 		return SILA_WALK_SKIP; /* a footnote's mark or a page number would run into the text */
-	} else if (sila_xml_is(r, local, "creator", DC_NS) || sila_xml_is(r, local, "date", DC_NS) ||
-		   sila_xml_is(r, local, "date-string", META_NS) ||
-		   sila_xml_is(r, local, "title", SVG_NS) || sila_xml_is(r, local, "desc", SVG_NS)) {
+	} else if (sila_xml_is(node, local, "creator", DC_NS) ||
+		   sila_xml_is(node, local, "date", DC_NS) ||
+		   sila_xml_is(node, local, "date-string", META_NS) ||
+		   sila_xml_is(node, local, "title", SVG_NS) ||
+		   sila_xml_is(node, local, "desc", SVG_NS)) {
 		return SILA_WALK_SKIP; /* who wrote a comment and when, a picture's description */
-	} else if (sila_xml_is(r, local, "annotation", OFFICE_NS)) {
+	} else if (sila_xml_is(node, local, "annotation", OFFICE_NS)) {
 		/* A comment on a cell follows the cell's own text, on its line. */
 		if (o->cell_value)
 			end_numeric_cell(o);
 		sila_flow_sep(&o->f, o->cells ? SILA_SEP_TAB : SILA_SEP_LINE);
-	} else if (sila_xml_is(r, local, "note-body", TEXT_NS) ||
-		   sila_xml_is(r, local, "text-box", DRAW_NS) ||
-		   sila_xml_is(r, local, "notes", PRES_NS)) {
+	} else if (sila_xml_is(node, local, "note-body", TEXT_NS) ||
+		   sila_xml_is(node, local, "text-box", DRAW_NS) ||
+		   sila_xml_is(node, local, "notes", PRES_NS)) {
 		sila_flow_sep(&o->f, SILA_SEP_LINE);
-	} else if (sila_xml_is(r, local, "spreadsheet", OFFICE_NS)) {
+	} else if (sila_xml_is(node, local, "spreadsheet", OFFICE_NS)) {
 		o->spreadsheet = !empty;
-	} else if (sila_xml_is(r, local, "table", TABLE_NS)) {
+	} else if (sila_xml_is(node, local, "table", TABLE_NS)) {
 		sila_flow_sep(&o->f, SILA_SEP_LINE);
 		if (o->spreadsheet && o->want == SEC_BODY) {
-			char *name = sila_xml_attr(r, "name", 1);
+			char *name = sila_xml_attr(node, "name", 1);
 
 			if (name) {
 				sila_flow_put(&o->f, "Sheet: ", 7);
@@ -350,31 +353,32 @@ static int text_element(struct odf *o, xmlTextReaderPtr r, const char *local)
 			}
 			xmlFree(name);
 		}
-	} else if (sila_xml_is(r, local, "table-cell", TABLE_NS) && !empty) {
-		char *vt = sila_xml_attr(r, "value-type", 1);
+	} else if (sila_xml_is(node, local, "table-cell", TABLE_NS) && !empty) {
+		char *vt = sila_xml_attr(node, "value-type", 1);
 
 		o->cells++;
 		if (o->cell_value)
 			end_numeric_cell(o); /* a table inside a numeric cell */
 		if (vt && (strcmp(vt, "float") == 0 || strcmp(vt, "percentage") == 0 ||
 			   strcmp(vt, "currency") == 0)) {
-			o->cell_value = sila_xml_attr(r, "value", 1);
+			o->cell_value = sila_xml_attr(node, "value", 1);
 			o->space = 0;
 		}
 		xmlFree(vt);
-	} else if (sila_xml_is(r, local, "page", DRAW_NS) && o->want == SEC_BODY) {
+	} else if (sila_xml_is(node, local, "page", DRAW_NS) && o->want == SEC_BODY) {
 		if (o->pages++)
 			sila_flow_page_break(&o->f);
 		put_page_decls(o); /* none are left, unless a page never ended */
-		o->uses[0] = sila_xml_attr(r, "use-header-name", 1);
-		o->uses[1] = sila_xml_attr(r, "use-footer-name", 1);
-		o->uses[2] = sila_xml_attr(r, "use-date-time-name", 1);
+		o->uses[0] = sila_xml_attr(node, "use-header-name", 1);
+		o->uses[1] = sila_xml_attr(node, "use-footer-name", 1);
+		o->uses[2] = sila_xml_attr(node, "use-date-time-name", 1);
 		if (empty)
 			put_page_decls(o);
-	} else if ((sila_xml_is(r, local, "footer-decl", PRES_NS) ||
-		    sila_xml_is(r, local, "header-decl", PRES_NS) ||
-		    sila_xml_is(r, local, "date-time-decl", PRES_NS)) && !empty && !o->decl_name) {
-		o->decl_name = sila_xml_attr(r, "name", 1);
+	} else if ((sila_xml_is(node, local, "footer-decl", PRES_NS) ||
+		    sila_xml_is(node, local, "header-decl", PRES_NS) ||
+		    sila_xml_is(node, local, "date-time-decl", PRES_NS)) &&
+		   !empty && !o->decl_name) {
+		o->decl_name = sila_xml_attr(node, "name", 1);
 		o->space = 0;
 		sila_buf_reset(&o->decl);
 		if (o->decl_name)
@@ -384,53 +388,54 @@ static int text_element(struct odf *o, xmlTextReaderPtr r, const char *local)
 }
 
 /* The end of an element in the body or the master styles. */
-static void text_end(struct odf *o, xmlTextReaderPtr r, const char *local)
+static void text_end(struct odf *o, const struct sila_xml_node *node, const char *local)
 {
-	if (o->want == SEC_MASTER && is_header_footer(r, local)) {
+	if (o->want == SEC_MASTER && is_header_footer(node, local)) {
 		o->hf -= o->hf > 0;
 		sila_flow_sep(&o->f, SILA_SEP_LINE);
-	} else if (sila_xml_is(r, local, "p", TEXT_NS) || sila_xml_is(r, local, "h", TEXT_NS)) {
+	} else if (sila_xml_is(node, local, "p", TEXT_NS) ||
+		   sila_xml_is(node, local, "h", TEXT_NS)) {
 		o->para -= o->para > 0;
 		o->space = 0;
 		sila_flow_sep(&o->f, o->cells ? SILA_SEP_SOFT : SILA_SEP_LINE);
-	} else if (sila_xml_is(r, local, "table-cell", TABLE_NS)) {
+	} else if (sila_xml_is(node, local, "table-cell", TABLE_NS)) {
 		o->cells -= o->cells > 0;
 		if (o->cell_value)
 			end_numeric_cell(o);
 		/* weaker than the end of the row before an empty cell */
 		sila_flow_sep(&o->f, SILA_SEP_TAB);
-	} else if (sila_xml_is(r, local, "annotation", OFFICE_NS)) {
+	} else if (sila_xml_is(node, local, "annotation", OFFICE_NS)) {
 		sila_flow_sep(&o->f, o->cells ? SILA_SEP_TAB : SILA_SEP_LINE);
-	} else if (sila_xml_is(r, local, "table-row", TABLE_NS) ||
-		   sila_xml_is(r, local, "table", TABLE_NS) ||
-		   sila_xml_is(r, local, "note-body", TEXT_NS) ||
-		   sila_xml_is(r, local, "text-box", DRAW_NS)) {
+	} else if (sila_xml_is(node, local, "table-row", TABLE_NS) ||
+		   sila_xml_is(node, local, "table", TABLE_NS) ||
+		   sila_xml_is(node, local, "note-body", TEXT_NS) ||
+		   sila_xml_is(node, local, "text-box", DRAW_NS)) {
 		sila_flow_sep(&o->f, SILA_SEP_LINE);
-	} else if (sila_xml_is(r, local, "spreadsheet", OFFICE_NS)) {
+	} else if (sila_xml_is(node, local, "spreadsheet", OFFICE_NS)) {
 		o->spreadsheet = 0;
-	} else if (sila_xml_is(r, local, "page", DRAW_NS) && o->want == SEC_BODY) {
+	} else if (sila_xml_is(node, local, "page", DRAW_NS) && o->want == SEC_BODY) {
 		put_page_decls(o);
 		sila_flow_sep(&o->f, SILA_SEP_LINE);
-	} else if (o->decl_name && (sila_xml_is(r, local, "footer-decl", PRES_NS) ||
-				    sila_xml_is(r, local, "header-decl", PRES_NS) ||
-				    sila_xml_is(r, local, "date-time-decl", PRES_NS))) {
+	} else if (o->decl_name && (sila_xml_is(node, local, "footer-decl", PRES_NS) ||
+				    sila_xml_is(node, local, "header-decl", PRES_NS) ||
+				    sila_xml_is(node, local, "date-time-decl", PRES_NS))) {
 		o->para -= o->para > 0;
 		end_decl(o);
 	}
 }
 
 /* One node of a part: the wanted section (office:meta, office:body or office:master-styles) is read, the rest skipped. */
-static int odf_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
+static int odf_node(void *ctx, const struct sila_xml_node *node, int type, const char *local)
 {
 	static const char *const sections[] = { "meta", "body", "master-styles" };
 	struct odf *o = ctx;
-	int depth = xmlTextReaderDepth(r);
+	int depth = sila_xml_depth(node);
 
 	if (o->sec_depth < 0) {
 		if (type != XML_READER_TYPE_ELEMENT || depth == 0)
 			return SILA_WALK_ON;
-		if (depth == 1 && sila_xml_is(r, local, sections[o->want], OFFICE_NS) &&
-		    !xmlTextReaderIsEmptyElement(r)) {
+		if (depth == 1 && sila_xml_is(node, local, sections[o->want], OFFICE_NS) &&
+		    !sila_xml_empty(node)) {
 			o->sec_depth = depth;
 			return SILA_WALK_ON;
 		}
@@ -441,13 +446,13 @@ static int odf_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 		return SILA_WALK_ON;
 	}
 	if (o->want == SEC_META)
-		return meta_node(o, r, type, local);
-	if (type == XML_READER_TYPE_ELEMENT && text_element(o, r, local) == SILA_WALK_SKIP)
+		return meta_node(o, node, type, local);
+	if (type == XML_READER_TYPE_ELEMENT && text_element(o, node, local) == SILA_WALK_SKIP)
 		return SILA_WALK_SKIP;
 	if (type == XML_READER_TYPE_END_ELEMENT)
-		text_end(o, r, local);
+		text_end(o, node, local);
 	else if (sila_xml_is_text(type) && o->para > 0 && (o->want != SEC_MASTER || o->hf > 0))
-		put_text(o, sila_xml_text(r));
+		put_text(o, sila_xml_text(node));
 	return o->f.stop ? SILA_WALK_STOP : SILA_WALK_ON;
 }
 
@@ -536,7 +541,7 @@ struct manifest {
 };
 
 /* META-INF/manifest.xml: which file entries carry encryption data. */
-static int manifest_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
+static int manifest_node(void *ctx, const struct sila_xml_node *node, int type, const char *local)
 {
 	struct manifest *m = ctx;
 
@@ -544,7 +549,7 @@ static int manifest_node(void *ctx, xmlTextReaderPtr r, int type, const char *lo
 		return SILA_WALK_ON;
 	if (strcmp(local, "file-entry") == 0) {
 		xmlFree(m->path);
-		m->path = sila_xml_attr(r, "full-path", 1);
+		m->path = sila_xml_attr(node, "full-path", 1);
 	} else if (strcmp(local, "encryption-data") == 0) {
 		m->encrypted |= 8;
 		if (m->path && strcmp(m->path, "content.xml") == 0)

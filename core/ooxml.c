@@ -360,9 +360,9 @@ static int zip_read(struct zip *z, const char *name, struct sila_buf *b, const c
 /* ---- XML ------------------------------------------------------------------ */
 
 /* Whether the element is mc:Fallback, whose content repeats its mc:Choice. */
-static int is_fallback(xmlTextReaderPtr r, const char *local)
+static int is_fallback(const struct sila_xml_node *node, const char *local)
 {
-	return sila_xml_is(r, local, "Fallback", MC_NS);
+	return sila_xml_is(node, local, "Fallback", MC_NS);
 }
 
 /* ---- Numbers ---------------------------------------------------------------- */
@@ -514,7 +514,7 @@ static void rels_free(struct rels *rs)
 }
 
 /* A .rels part: keeps each internal relationship with its target resolved; external ones (links) are dropped. */
-static int rels_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
+static int rels_node(void *ctx, const struct sila_xml_node *node, int type, const char *local)
 {
 	struct rels *rs = ctx;
 	char *id, *ty, *target, *mode;
@@ -523,10 +523,10 @@ static int rels_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 		return SILA_WALK_ON;
 	if (rs->n == RELS_MAX)
 		return SILA_WALK_STOP;
-	id = sila_xml_attr(r, "Id", 0);
-	ty = sila_xml_attr(r, "Type", 0);
-	target = sila_xml_attr(r, "Target", 0);
-	mode = sila_xml_attr(r, "TargetMode", 0);
+	id = sila_xml_attr(node, "Id", 0);
+	ty = sila_xml_attr(node, "Type", 0);
+	target = sila_xml_attr(node, "Target", 0);
+	mode = sila_xml_attr(node, "TargetMode", 0);
 	if (id && ty && target && !(mode && strcmp(mode, "External") == 0)) {
 		if (rs->n == rs->alloc) {
 			size_t na = rs->alloc ? rs->alloc * 2 : 16;
@@ -713,11 +713,11 @@ static void msip_property(struct props *p, const char *name, const char *value)
 }
 
 /* docProps/core.xml and app.xml: the known properties that are children of the root. */
-static int core_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
+static int core_node(void *ctx, const struct sila_xml_node *node, int type, const char *local)
 {
 	struct props *p = ctx;
 
-	if (type == XML_READER_TYPE_ELEMENT && xmlTextReaderDepth(r) == 1) {
+	if (type == XML_READER_TYPE_ELEMENT && sila_xml_depth(node) == 1) {
 		p->key = NULL;
 		sila_buf_reset(&p->v);
 		for (size_t i = 0; p->keys[i][0]; i++)
@@ -725,27 +725,27 @@ static int core_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 				p->key = p->keys[i][1];
 		if (!p->key)
 			return SILA_WALK_SKIP;
-	} else if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r) == 1) {
+	} else if (type == XML_READER_TYPE_END_ELEMENT && sila_xml_depth(node) == 1) {
 		if (p->key && p->v.len)
 			sila_text_meta(p->d->out, p->key, p->v.data, p->v.len);
 		p->key = NULL;
 	} else if (p->key && sila_xml_is_text(type)) {
-		sila_buf_add_upto(&p->v, sila_xml_text(r), strlen(sila_xml_text(r)));
+		sila_buf_add_upto(&p->v, sila_xml_text(node), sila_xml_text_len(node));
 	}
 	return SILA_WALK_ON;
 }
 
 /* docProps/custom.xml: every property as "name: value", MSIP labels noted. */
-static int custom_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
+static int custom_node(void *ctx, const struct sila_xml_node *node, int type, const char *local)
 {
 	struct props *p = ctx;
 
-	if (type == XML_READER_TYPE_ELEMENT && xmlTextReaderDepth(r) == 1 &&
+	if (type == XML_READER_TYPE_ELEMENT && sila_xml_depth(node) == 1 &&
 	    strcmp(local, "property") == 0) {
 		xmlFree(p->pname);
-		p->pname = sila_xml_attr(r, "name", 0);
+		p->pname = sila_xml_attr(node, "name", 0);
 		sila_buf_reset(&p->v);
-	} else if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r) == 1 && p->pname) {
+	} else if (type == XML_READER_TYPE_END_ELEMENT && sila_xml_depth(node) == 1 && p->pname) {
 		const char *v = p->v.data ? p->v.data : "";
 
 		if (p->pname[0])
@@ -754,22 +754,22 @@ static int custom_node(void *ctx, xmlTextReaderPtr r, int type, const char *loca
 		xmlFree(p->pname);
 		p->pname = NULL;
 	} else if (p->pname && sila_xml_is_text(type)) {
-		sila_buf_add_upto(&p->v, sila_xml_text(r), strlen(sila_xml_text(r)));
+		sila_buf_add_upto(&p->v, sila_xml_text(node), sila_xml_text_len(node));
 	}
 	return SILA_WALK_ON;
 }
 
 /* docMetadata/LabelInfo.xml: <clbl:label id="{guid}" enabled="1" .../>. */
-static int labelinfo_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
+static int labelinfo_node(void *ctx, const struct sila_xml_node *node, int type, const char *local)
 {
 	struct props *p = ctx;
 	char *id, *enabled, *removed;
 
 	if (type != XML_READER_TYPE_ELEMENT || strcmp(local, "label") != 0)
 		return SILA_WALK_ON;
-	id = sila_xml_attr(r, "id", 0);
-	enabled = sila_xml_attr(r, "enabled", 0);
-	removed = sila_xml_attr(r, "removed", 0);
+	id = sila_xml_attr(node, "id", 0);
+	enabled = sila_xml_attr(node, "enabled", 0);
+	removed = sila_xml_attr(node, "removed", 0);
 	if (id && enabled && is_true(enabled) && !(removed && is_true(removed))) {
 		struct label *l = label_for(p, id, strlen(id));
 
@@ -818,14 +818,14 @@ struct wml {
 };
 
 /* One node of a WordprocessingML part. */
-static int wml_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
+static int wml_node(void *ctx, const struct sila_xml_node *node, int type, const char *local)
 {
 	struct wml *w = ctx;
 
 	if (type == XML_READER_TYPE_ELEMENT) {
-		int empty = xmlTextReaderIsEmptyElement(r) == 1;
+		int empty = sila_xml_empty(node);
 
-		if (is_fallback(r, local))
+		if (is_fallback(node, local))
 			return SILA_WALK_SKIP;
 		if (strcmp(local, "t") == 0 || strcmp(local, "delText") == 0)
 			w->in_text = !empty;
@@ -859,7 +859,7 @@ static int wml_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 			sila_flow_sep(w->e, SILA_SEP_LINE);
 		}
 	} else if (w->in_text && sila_xml_is_text(type)) {
-		sila_flow_puts(w->e, sila_xml_text(r));
+		sila_flow_put(w->e, sila_xml_text(node), sila_xml_text_len(node));
 		w->has_text = 1;
 	}
 	return w->e->stop ? SILA_WALK_STOP : SILA_WALK_ON;
@@ -955,12 +955,12 @@ struct sst {
  * xl/sharedStrings.xml: each si is one string, the concatenation of its t
  * elements (plain, or the runs of rich text) without the phonetic readings.
  */
-static int sst_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
+static int sst_node(void *ctx, const struct sila_xml_node *node, int type, const char *local)
 {
 	struct sst *s = ctx;
 
 	if (type == XML_READER_TYPE_ELEMENT) {
-		int empty = xmlTextReaderIsEmptyElement(r) == 1;
+		int empty = sila_xml_empty(node);
 
 		if (strcmp(local, "si") == 0) {
 			s->in_si = 1;
@@ -987,7 +987,7 @@ static int sst_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 			s->n += !s->full;
 		}
 	} else if (s->in_si && s->in_t && sila_xml_is_text(type) && !s->full) {
-		const char *v = sila_xml_text(r);
+		const char *v = sila_xml_text(node);
 
 		if (sila_buf_add(&s->data, v, strlen(v)) != SILA_OK)
 			s->full = 1;
@@ -1022,7 +1022,7 @@ struct styles {
 };
 
 /* xl/styles.xml: the custom number formats, and the number format of each cell format in cellXfs. */
-static int styles_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
+static int styles_node(void *ctx, const struct sila_xml_node *node, int type, const char *local)
 {
 	struct styles *st = ctx;
 
@@ -1031,10 +1031,10 @@ static int styles_node(void *ctx, xmlTextReaderPtr r, int type, const char *loca
 	if (type != XML_READER_TYPE_ELEMENT)
 		return SILA_WALK_ON;
 	if (strcmp(local, "cellXfs") == 0) {
-		st->in_xfs = xmlTextReaderIsEmptyElement(r) != 1;
+		st->in_xfs = !sila_xml_empty(node);
 	} else if (strcmp(local, "numFmt") == 0 && st->nfmt < XF_MAX) {
-		char *id = sila_xml_attr(r, "numFmtId", 0);
-		char *code = sila_xml_attr(r, "formatCode", 0);
+		char *id = sila_xml_attr(node, "numFmtId", 0);
+		char *code = sila_xml_attr(node, "formatCode", 0);
 
 		if (id && code && st->nfmt == st->afmt) {
 			size_t na = st->afmt ? st->afmt * 2 : 16;
@@ -1053,7 +1053,7 @@ static int styles_node(void *ctx, xmlTextReaderPtr r, int type, const char *loca
 		xmlFree(id);
 		xmlFree(code);
 	} else if (st->in_xfs && strcmp(local, "xf") == 0 && st->nxf < XF_MAX) {
-		char *id = sila_xml_attr(r, "numFmtId", 0);
+		char *id = sila_xml_attr(node, "numFmtId", 0);
 
 		if (st->nxf == st->axf) {
 			size_t na = st->axf ? st->axf * 2 : 16;
@@ -1190,20 +1190,20 @@ static int is_header_footer(const char *local)
 }
 
 /* One node of a worksheet. */
-static int sheet_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
+static int sheet_node(void *ctx, const struct sila_xml_node *node, int type, const char *local)
 {
 	struct sheet *sh = ctx;
 
 	if (type == XML_READER_TYPE_ELEMENT) {
-		int empty = xmlTextReaderIsEmptyElement(r) == 1;
+		int empty = sila_xml_empty(node);
 
-		if (is_fallback(r, local))
+		if (is_fallback(node, local))
 			return SILA_WALK_SKIP;
 		if (strcmp(local, "c") == 0 && !empty) {
 			xmlFree(sh->t);
 			xmlFree(sh->s);
-			sh->t = sila_xml_attr(r, "t", 0);
-			sh->s = sila_xml_attr(r, "s", 0);
+			sh->t = sila_xml_attr(node, "t", 0);
+			sh->s = sila_xml_attr(node, "s", 0);
 			sh->in_cell = 1;
 			sila_buf_reset(&sh->v);
 		} else if (sh->in_cell && strcmp(local, "v") == 0) {
@@ -1238,7 +1238,7 @@ static int sheet_node(void *ctx, xmlTextReaderPtr r, int type, const char *local
 			put_header_footer(sh->e, sh->hf.data ? sh->hf.data : "");
 		}
 	} else if (sila_xml_is_text(type)) {
-		const char *v = sila_xml_text(r);
+		const char *v = sila_xml_text(node);
 
 		if (sh->in_v)
 			sila_buf_add_upto(&sh->v, v, strlen(v));
@@ -1257,15 +1257,15 @@ struct book {
 };
 
 /* xl/workbook.xml: each sheet's name and relationship id, in workbook order. */
-static int book_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
+static int book_node(void *ctx, const struct sila_xml_node *node, int type, const char *local)
 {
 	struct book *b = ctx;
 	char *name, *rid;
 
 	if (type != XML_READER_TYPE_ELEMENT || strcmp(local, "sheet") != 0 || b->n == ITEMS_MAX)
 		return SILA_WALK_ON;
-	name = sila_xml_attr(r, "name", 0);
-	rid = sila_xml_attr(r, "id", 1);
+	name = sila_xml_attr(node, "name", 0);
+	rid = sila_xml_attr(node, "id", 1);
 	if (name && rid && b->n == b->alloc) {
 		size_t na = b->alloc ? b->alloc * 2 : 8;
 		void *p = realloc(b->v, na * sizeof(*b->v));
@@ -1301,18 +1301,18 @@ struct dml {
  * (p:text, t); authors, phonetic readings and slide-number fields are left
  * out, and mc:Fallback, which repeats its mc:Choice.
  */
-static int dml_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
+static int dml_node(void *ctx, const struct sila_xml_node *node, int type, const char *local)
 {
 	struct dml *m = ctx;
 
 	if (type == XML_READER_TYPE_ELEMENT) {
-		int empty = xmlTextReaderIsEmptyElement(r) == 1;
+		int empty = sila_xml_empty(node);
 
-		if (is_fallback(r, local) || strcmp(local, "authors") == 0 ||
+		if (is_fallback(node, local) || strcmp(local, "authors") == 0 ||
 		    strcmp(local, "authorLst") == 0 || strcmp(local, "rPh") == 0)
 			return SILA_WALK_SKIP;
 		if (strcmp(local, "fld") == 0) {
-			char *ty = sila_xml_attr(r, "type", 0);
+			char *ty = sila_xml_attr(node, "type", 0);
 			int slidenum = ty && strcmp(ty, "slidenum") == 0;
 
 			xmlFree(ty);
@@ -1338,7 +1338,7 @@ static int dml_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
 			sila_flow_sep(m->e, SILA_SEP_LINE);
 		}
 	} else if (m->in_text && sila_xml_is_text(type)) {
-		sila_flow_puts(m->e, sila_xml_text(r));
+		sila_flow_put(m->e, sila_xml_text(node), sila_xml_text_len(node));
 	}
 	return m->e->stop ? SILA_WALK_STOP : SILA_WALK_ON;
 }
@@ -1487,14 +1487,14 @@ struct deck {
 };
 
 /* ppt/presentation.xml: the relationship id of each slide, in the order the slides are shown. */
-static int deck_node(void *ctx, xmlTextReaderPtr r, int type, const char *local)
+static int deck_node(void *ctx, const struct sila_xml_node *node, int type, const char *local)
 {
 	struct deck *k = ctx;
 	char *rid, *copy;
 
 	if (type != XML_READER_TYPE_ELEMENT || strcmp(local, "sldId") != 0 || k->n == ITEMS_MAX)
 		return SILA_WALK_ON;
-	rid = sila_xml_attr(r, "id", 1);
+	rid = sila_xml_attr(node, "id", 1);
 	if (rid && k->n == k->alloc) {
 		size_t na = k->alloc ? k->alloc * 2 : 16;
 		char **p = realloc(k->rid, na * sizeof(*p));

@@ -40,41 +40,46 @@ static void xml_quiet(void *arg, xmlErrorPtr err)
 	(void)err;
 }
 
+/* A node as the handlers see it: for now the reader, standing on it. */
+struct sila_xml_node {
+	xmlTextReaderPtr r;
+};
+
 int sila_xml_walk(const char *xml, size_t len, const char *name, sila_xml_node_fn fn, void *ctx,
 		  struct sila_text *out)
 {
-	xmlTextReaderPtr r;
+	struct sila_xml_node n;
 	int ret, skip = -1;
 
 	if (!len)
 		return 0;
-	r = xmlReaderForMemory(xml, (int)len, NULL, NULL,
-			       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-			       XML_PARSE_COMPACT);
-	if (!r) {
+	n.r = xmlReaderForMemory(xml, (int)len, NULL, NULL,
+				 XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+				 XML_PARSE_COMPACT);
+	if (!n.r) {
 		sila_warn_add(out->warnings, "extraction-failed", "cannot parse %s", name);
 		sila_text_status(out, SILA_DOC_PARTIAL);
 		return -1;
 	}
-	xmlTextReaderSetStructuredErrorHandler(r, xml_quiet, NULL);
-	while ((ret = xmlTextReaderRead(r)) == 1) {
-		int type = xmlTextReaderNodeType(r), act;
+	xmlTextReaderSetStructuredErrorHandler(n.r, xml_quiet, NULL);
+	while ((ret = xmlTextReaderRead(n.r)) == 1) {
+		int type = xmlTextReaderNodeType(n.r), act;
 		const char *local;
 
 		if (skip >= 0) {
-			if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r) == skip)
+			if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(n.r) == skip)
 				skip = -1;
 			continue;
 		}
-		local = (const char *)xmlTextReaderConstLocalName(r);
-		act = fn(ctx, r, type, local ? local : "");
+		local = (const char *)xmlTextReaderConstLocalName(n.r);
+		act = fn(ctx, &n, type, local ? local : "");
 		if (act == SILA_WALK_STOP)
 			break;
 		if (act == SILA_WALK_SKIP && type == XML_READER_TYPE_ELEMENT &&
-		    !xmlTextReaderIsEmptyElement(r))
-			skip = xmlTextReaderDepth(r);
+		    !xmlTextReaderIsEmptyElement(n.r))
+			skip = xmlTextReaderDepth(n.r);
 	}
-	xmlFreeTextReader(r);
+	xmlFreeTextReader(n.r);
 	if (ret < 0) {
 		sila_warn_add(out->warnings, "extraction-failed", "%s is not well-formed XML", name);
 		sila_text_status(out, SILA_DOC_PARTIAL);
@@ -90,15 +95,31 @@ int sila_xml_is_text(int type)
 	       type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE;
 }
 
-const char *sila_xml_text(xmlTextReaderPtr r)
+const char *sila_xml_text(const struct sila_xml_node *n)
 {
-	const char *v = (const char *)xmlTextReaderConstValue(r);
+	const char *v = (const char *)xmlTextReaderConstValue(n->r);
 
 	return v ? v : "";
 }
 
-char *sila_xml_attr(xmlTextReaderPtr r, const char *local, int prefixed)
+size_t sila_xml_text_len(const struct sila_xml_node *n)
 {
+	return strlen(sila_xml_text(n));
+}
+
+int sila_xml_empty(const struct sila_xml_node *n)
+{
+	return xmlTextReaderIsEmptyElement(n->r) == 1;
+}
+
+int sila_xml_depth(const struct sila_xml_node *n)
+{
+	return xmlTextReaderDepth(n->r);
+}
+
+char *sila_xml_attr(const struct sila_xml_node *n, const char *local, int prefixed)
+{
+	xmlTextReaderPtr r = n->r;
 	char *v = NULL;
 
 	if (xmlTextReaderMoveToFirstAttribute(r) != 1)
@@ -118,14 +139,14 @@ char *sila_xml_attr(xmlTextReaderPtr r, const char *local, int prefixed)
 	return v;
 }
 
-int sila_xml_is(xmlTextReaderPtr r, const char *local, const char *want, const char *ns)
+int sila_xml_is(const struct sila_xml_node *n, const char *local, const char *want, const char *ns)
 {
 	const char *uri;
 
 	/* The namespace is looked up only for a name that matches: most do not. */
 	if (strcmp(local, want) != 0)
 		return 0;
-	uri = (const char *)xmlTextReaderConstNamespaceUri(r);
+	uri = (const char *)xmlTextReaderConstNamespaceUri(n->r);
 	return uri && strcmp(uri, ns) == 0;
 }
 

@@ -8,9 +8,10 @@
  * cell separators wait for the next text; and turning a number as a
  * spreadsheet stores it ("1.98510121236E+11") into plain digits.
  *
- * Ownership: nothing here keeps memory between calls. sila_xml_attr
- * returns a string the caller frees with xmlFree; a sila_flow borrows the
- * sila_text it writes to.
+ * Ownership: nothing here keeps memory between calls. A node handed to a
+ * walk's handler, with its name and text, lives until the handler returns;
+ * sila_xml_attr returns a string the caller frees with xmlFree; a
+ * sila_flow borrows the sila_text it writes to.
  */
 #ifndef SILA_ZIPXML_H
 #define SILA_ZIPXML_H
@@ -39,11 +40,16 @@ int sila_zip_open(struct archive *a, const char *data, size_t len, struct sila_t
 /* What a node handler asks of the XML walk. */
 enum { SILA_WALK_ON, SILA_WALK_SKIP, SILA_WALK_STOP };
 
+/* One node of a part as the walk hands it on; only the functions below look inside. */
+struct sila_xml_node;
+
 /*
- * Receives one node of a part; returns SILA_WALK_ON, SILA_WALK_SKIP (its
+ * Receives one node of a part: type is an XML_READER_TYPE_* number, local
+ * the node's local name. Returns SILA_WALK_ON, SILA_WALK_SKIP (its
  * subtree) or SILA_WALK_STOP.
  */
-typedef int (*sila_xml_node_fn)(void *ctx, xmlTextReaderPtr r, int type, const char *local);
+typedef int (*sila_xml_node_fn)(void *ctx, const struct sila_xml_node *n, int type,
+				const char *local);
 
 /*
  * Walks len bytes of XML node by node, handing each to fn. Returns 0, or
@@ -59,17 +65,26 @@ int sila_xml_walk(const char *xml, size_t len, const char *name, sila_xml_node_f
 /* Whether a node carries text: character data or whitespace. */
 int sila_xml_is_text(int type);
 
-/* The text of a text node, never NULL. */
-const char *sila_xml_text(xmlTextReaderPtr r);
+/* The text of a text node, never NULL: "" for an element or an end. */
+const char *sila_xml_text(const struct sila_xml_node *n);
+
+/* The length of sila_xml_text(n). */
+size_t sila_xml_text_len(const struct sila_xml_node *n);
+
+/* Whether n is an element written empty (<a/>), which has no end. */
+int sila_xml_empty(const struct sila_xml_node *n);
+
+/* How many elements enclose n: 0 for the root element and its end. */
+int sila_xml_depth(const struct sila_xml_node *n);
 
 /*
- * The value of the current element's attribute with this local name, in a
+ * The value of an element's attribute with this local name, in a
  * namespace (prefixed) or in none; NULL when absent. xmlFree the result.
  */
-char *sila_xml_attr(xmlTextReaderPtr r, const char *local, int prefixed);
+char *sila_xml_attr(const struct sila_xml_node *n, const char *local, int prefixed);
 
-/* Whether the current node, whose local name is local, is want in namespace ns. */
-int sila_xml_is(xmlTextReaderPtr r, const char *local, const char *want, const char *ns);
+/* Whether the node, whose local name is local, is want in namespace ns. */
+int sila_xml_is(const struct sila_xml_node *n, const char *local, const char *want, const char *ns);
 
 /* ---- Text with waiting separators ------------------------------------------- */
 
