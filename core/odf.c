@@ -7,7 +7,7 @@
  * META-INF/manifest.xml says whether parts are encrypted, meta.xml holds
  * the properties, content.xml the body and styles.xml the page headers and
  * footers. A flat document holds all of these in one XML file. Either way
- * XML is parsed with libxml2's streaming reader; entities are not
+ * XML is parsed with libxml2's SAX2 parser (sila_xml_walk); entities are not
  * substituted, no DTD is loaded and nothing is fetched from the network,
  * and no part may inflate beyond PART_MAX.
  *

@@ -7,9 +7,9 @@
  * the archive's, at the cost of one pass for most documents. No part may
  * inflate beyond PART_MAX, nor all of a document's parts together beyond
  * TOTAL_MAX.
- * XML is parsed with libxml2's streaming reader, so a large part never
- * becomes a tree. Entities are not substituted, no DTD is loaded and
- * nothing is fetched from the network.
+ * XML is parsed with libxml2's SAX2 parser (sila_xml_walk), so a large
+ * part never becomes a tree. Entities are not substituted, no DTD is
+ * loaded and nothing is fetched from the network.
  *
  * Parts are found as Office finds them: the main part through the package
  * relationships (_rels/.rels), sheets, shared strings, slides and notes

@@ -3,9 +3,10 @@
  * and OpenDocument (odf.c).
  *
  * Opening a zip held in memory with libarchive; walking a part with
- * libxml2's streaming reader (no entity substitution, no DTD, no network)
- * and looking at its nodes and attributes; writing text in which line and
- * cell separators wait for the next text; and turning a number as a
+ * libxml2's SAX2 parser (no entity substitution, no DTD, no network),
+ * node by node as its streaming reader would hand them on, and looking at
+ * a node's name and attributes; writing text in which line and cell
+ * separators wait for the next text; and turning a number as a
  * spreadsheet stores it ("1.98510121236E+11") into plain digits.
  *
  * Ownership: nothing here keeps memory between calls. A node handed to a
@@ -19,7 +20,7 @@
 #include <stddef.h>
 
 #include <archive.h>
-#include <libxml/xmlreader.h>
+#include <libxml/xmlreader.h> /* the XML_READER_TYPE_* numbers, xmlFree */
 
 #include "text.h"
 
@@ -40,24 +41,40 @@ int sila_zip_open(struct archive *a, const char *data, size_t len, struct sila_t
 /* What a node handler asks of the XML walk. */
 enum { SILA_WALK_ON, SILA_WALK_SKIP, SILA_WALK_STOP };
 
-/* One node of a part as the walk hands it on; only the functions below look inside. */
+/*
+ * One node of a part as the walk hands it on: an element, the end of one,
+ * or text. Only the functions below look inside.
+ */
 struct sila_xml_node;
 
 /*
- * Receives one node of a part: type is an XML_READER_TYPE_* number, local
- * the node's local name. Returns SILA_WALK_ON, SILA_WALK_SKIP (its
- * subtree) or SILA_WALK_STOP.
+ * Receives one node of a part: type is XML_READER_TYPE_ELEMENT,
+ * XML_READER_TYPE_END_ELEMENT, or a text type (sila_xml_is_text), local
+ * the element's local name ("prefix:name" when the prefix is not bound to
+ * a namespace, as libxml2's tree names it) or "#text" or "#cdata-section".
+ * Returns SILA_WALK_ON, SILA_WALK_SKIP (its subtree) or SILA_WALK_STOP.
  */
 typedef int (*sila_xml_node_fn)(void *ctx, const struct sila_xml_node *n, int type,
 				const char *local);
 
 /*
- * Walks len bytes of XML node by node, handing each to fn. Returns 0, or
- * -1 (with a warning naming the part and a partial status in out) when the
- * XML is broken; what came before the break has been handed on, except the
- * last few hundred bytes the reader had parsed ahead. Entity references are
- * handed on as such, never expanded; libxml2 stops at an entity that would
- * expand hugely.
+ * Walks len bytes of XML node by node, handing each to fn, as libxml2's
+ * streaming reader did: an element and its end, or an empty element
+ * (<a/>) alone, without an end; between two of these the character data as
+ * one text node, however libxml2 delivered it, and a CDATA section (or
+ * several in a row) as one of its own. Comments, processing instructions,
+ * the DOCTYPE and references to entities other than the predefined ones
+ * are not handed on, but end a text node as in the reader. Entities are
+ * never expanded; libxml2 stops at one that would expand hugely.
+ * SILA_WALK_SKIP on an element that is not empty skips its subtree and its
+ * end; SILA_WALK_STOP ends the walk, which then returns 0.
+ *
+ * Returns 0, or -1 (with a warning naming the part and a partial status in
+ * out) when the XML is broken, or a text node would be longer than
+ * XML_MAX_TEXT_LENGTH bytes, libxml2's limit, at which the reader failed
+ * too. Every node before the break has been handed on, the text just
+ * before it as a text node, and nothing after it; text that is too long
+ * is not handed on.
  */
 int sila_xml_walk(const char *xml, size_t len, const char *name, sila_xml_node_fn fn, void *ctx,
 		  struct sila_text *out);
@@ -79,7 +96,8 @@ int sila_xml_depth(const struct sila_xml_node *n);
 
 /*
  * The value of an element's attribute with this local name, in a
- * namespace (prefixed) or in none; NULL when absent. xmlFree the result.
+ * namespace (prefixed) or in none, with character and entity references
+ * decoded; NULL when absent, or on an end or text node. xmlFree the result.
  */
 char *sila_xml_attr(const struct sila_xml_node *n, const char *local, int prefixed);
 
