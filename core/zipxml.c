@@ -355,12 +355,13 @@ int sila_xml_walk(const char *xml, size_t len, const char *name, sila_xml_node_f
 	if (!w.stopped && !w.failed)
 		flush_text(&w); /* the text before a break */
 	/*
-	 * The parser takes a NUL byte for the end of its input, so what
-	 * follows the root element from a NUL on is left unread without a
-	 * word; the reader saw it, and failed.
+	 * After the root element the parser takes a NUL byte, or bytes its
+	 * encoding cannot convert, for the end of its input and stops there
+	 * without a word; the reader went on to them, and failed.
 	 */
 	broken = !w.stopped && (w.failed || !ctxt->wellFormed ||
-				(ctxt->input && ctxt->input->cur < ctxt->input->end));
+				(ctxt->input && ctxt->input->cur < ctxt->input->end) ||
+				(ctxt->input && ctxt->input->buf && ctxt->input->buf->error));
 	xmlFreeDoc(ctxt->myDoc); /* made by the SAX2 handlers for the DOCTYPE and entities */
 	ctxt->myDoc = NULL;
 	xmlFreeParserCtxt(ctxt);

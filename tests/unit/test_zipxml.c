@@ -244,11 +244,19 @@ static void test_namespaces(void **state)
 	sila_text_release(&t);
 }
 
+/* libxml2's generic error handler, silenced. */
+static void generic_quiet(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
 static void test_broken(void **state)
 {
 	struct log l = { .len = 0 };
 	struct sila_text t;
 	static const char nul[] = "<a>x</a>\0\0";
+	static const char utf16[] = "\xff\xfe<\0a\0/\0>\0\0\xd8" "A\0";
 
 	(void)state;
 	/* Everything before the break is handed on, the text before it too. */
@@ -258,9 +266,19 @@ static void test_broken(void **state)
 	check("<a><b>kept</b><c x='1'>more", &l, "E0 a\nE1 b\nT2 kept\n/1 b\nE1 c\nT2 more\n", -1);
 	memset(&l, 0, sizeof(l));
 	check("<a>x</a><b/>", &l, "E0 a\nT1 x\n/0 a\n", -1);
-	/* libxml2 takes a NUL for the end of the input; the reader did not. */
+	/*
+	 * After the root element libxml2 takes a NUL, or bytes its encoding
+	 * cannot convert (here half a UTF-16 surrogate pair), for the end of
+	 * the input; the reader did not.
+	 */
 	memset(&l, 0, sizeof(l));
 	assert_int_equal(walk(nul, sizeof(nul) - 1, &l), -1);
+	memset(&l, 0, sizeof(l));
+	xmlSetGenericErrorFunc(NULL, generic_quiet); /* libxml2 prints encoding errors there */
+	assert_int_equal(walk(utf16, sizeof(utf16) - 1, &l), -1);
+	xmlSetGenericErrorFunc(NULL, NULL);
+	l.buf[l.len] = '\0';
+	assert_string_equal(l.buf, "E0 a/\n");
 	/* The warning names the part. */
 	sila_text_init(&t, 1 << 20);
 	assert_int_equal(sila_xml_walk("<a>", 3, "word/document.xml", log_node, &l, &t), -1);
