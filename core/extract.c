@@ -8,6 +8,7 @@
 #define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -406,18 +407,6 @@ static int magic_text(const char *data, size_t len)
 	return 1;
 }
 
-/* Whether the n bytes at s are lower, an ASCII word in lower case, in any case. */
-static int ascii_ci_is(const char *s, const char *lower, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-
-		if ((c >= 'A' && c <= 'Z' ? (char)(c + 32) : c) != lower[i])
-			return 0;
-	}
-	return 1;
-}
-
 /*
  * Whether data is HTML that libmagic would call text/html: text that opens,
  * after an optional UTF-8 byte order mark and white space, with
@@ -434,11 +423,11 @@ static int sniff_html(const char *data, size_t len)
 		i = 3;
 	while (i < len && data[i] && strchr(ws, data[i]))
 		i++;
-	if (len - i < 14 || !ascii_ci_is(data + i, "<!doctype", 9))
+	if (len - i < 14 || strncasecmp(data + i, "<!doctype", 9) != 0)
 		return 0;
 	for (w = i + 9; w < len && data[w] && strchr(ws, data[w]); w++)
 		;
-	if (w == i + 9 || len - w < 4 || !ascii_ci_is(data + w, "html", 4))
+	if (w == i + 9 || len - w < 4 || strncasecmp(data + w, "html", 4) != 0)
 		return 0;
 	/* A tar header keeps its checksum as octal digits at offset 148. */
 	for (size_t k = 148; k < 156 && k < len; k++)
